@@ -1,0 +1,132 @@
+/**
+ * The Backend interface: one table of kernels per backend (tinygrad's ops_cpu / ops_gpu pattern).
+ * Tables are `Record<Op, Kernel>`, so a backend that lacks a kernel does not compile.
+ *
+ * Contract shared by every kernel:
+ * - inputs may be any strided view (non-contiguous, expanded with stride 0, offset); kernels never mutate inputs;
+ * - outputs are fresh, dense, row-major NDArrays (offset 0, no storage shared with inputs);
+ * - element-wise binary kernels take equal shapes (broadcasting is done above, by `expand` views) and equal dtypes;
+ * - the output dtype equals the input dtype unless stated (argmax / argmin give int32);
+ * - errors name the kernel and the shapes involved.
+ */
+import type { DType } from './dtype';
+import type { NDArray } from './ndarray';
+
+export const UNARY_OPS = [
+  'neg',
+  'abs',
+  'exp',
+  'log',
+  'sqrt',
+  'rsqrt',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'erf',
+  'sign',
+  'square',
+  'reciprocal',
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+/** Comparisons give 1 where true and 0 where false, in the inputs' dtype. */
+export const COMPARE_OPS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const;
+export type CompareOp = (typeof COMPARE_OPS)[number];
+
+export const REDUCE_OPS = ['sum', 'max', 'min', 'mean'] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+export const ARG_REDUCE_OPS = ['argmax', 'argmin'] as const;
+export type ArgReduceOp = (typeof ARG_REDUCE_OPS)[number];
+
+/** Per-dim padding: [before, after], both >= 0. */
+export type Padding = readonly (readonly [number, number])[];
+
+/** Saved statistics of a layer-norm forward, used by its backward. Shapes: (..., 1) like x without its last dim. */
+export interface LayerNormResult {
+  /** Same shape as x. */
+  readonly out: NDArray;
+  /** Mean over the last dim; shape x.shape with the last dim set to 1. */
+  readonly mean: NDArray;
+  /** 1 / sqrt(var + eps) over the last dim (biased variance); same shape as mean. */
+  readonly rstd: NDArray;
+}
+
+export interface LayerNormGrads {
+  readonly dx: NDArray;
+  /** Gradient of the weight (shape (C,)); null when there was no weight. */
+  readonly dweight: NDArray | null;
+  /** Gradient of the bias (shape (C,)); null when there was no bias. */
+  readonly dbias: NDArray | null;
+}
+
+export interface Backend {
+  /** Short name used in messages and benchmark tables, e.g. `cpu`, `gpujs-webgpu`. */
+  readonly name: string;
+
+  /** y = f(x), element-wise; float dtypes (neg / abs / sign / square also int32). */
+  readonly unary: Record<UnaryOp, (x: NDArray) => NDArray>;
+  /** y = a (op) b, element-wise on equal shapes and dtypes. `pow` with a negative base and non-integer exponent gives NaN. */
+  readonly binary: Record<BinaryOp, (a: NDArray, b: NDArray) => NDArray>;
+  /** 1 where a (op) b holds, else 0; equal shapes. */
+  readonly compare: Record<CompareOp, (a: NDArray, b: NDArray) => NDArray>;
+  /**
+   * Reduction over `axes` (sorted, unique, already normalised; may be empty = copy).
+   * The sum of an empty axis is 0, its mean is NaN, max / min of an empty axis throw.
+   */
+  readonly reduce: Record<ReduceOp, (x: NDArray, axes: readonly number[], keepdims: boolean) => NDArray>;
+  /** Index (int32) of the first max / min along `axis` (normalised). */
+  readonly argReduce: Record<ArgReduceOp, (x: NDArray, axis: number, keepdims: boolean) => NDArray>;
+
+  /**
+   * Batched matrix product: a (..., M, K) @ b (..., K, N) -> (..., M, N), batch dims broadcast.
+   * Both operands have rank >= 2 (1-d promotion is done above the backend).
+   */
+  matmul(a: NDArray, b: NDArray): NDArray;
+
+  /** Dense copy with a new dtype (to int32 truncates toward zero). */
+  cast(x: NDArray, dtype: DType): NDArray;
+  /** Dense row-major copy with the same dtype. */
+  copy(x: NDArray): NDArray;
+
+  /** cond != 0 ? a : b, element-wise on equal shapes; a and b share a dtype, cond any dtype. */
+  where(cond: NDArray, a: NDArray, b: NDArray): NDArray;
+
+  /** torch.gather: out[..i..] = x[..index[..i..] along axis..]; index is int32 with x's rank. */
+  gather(x: NDArray, axis: number, index: NDArray): NDArray;
+  /** torch.scatter_add into zeros(shape): out[..index[i] along axis..] += src[i]; index has src's shape. */
+  scatterAdd(shape: readonly number[], axis: number, index: NDArray, src: NDArray): NDArray;
+  /** torch.index_select: picks the slices `index` (int32, 1-d) along axis. */
+  indexSelect(x: NDArray, axis: number, index: NDArray): NDArray;
+  /** torch.index_add into zeros(shape): out[index[i] along axis] += src[i along axis]. */
+  indexAdd(shape: readonly number[], axis: number, index: NDArray, src: NDArray): NDArray;
+
+  /** Concatenation along an axis; all other dims equal, dtypes equal. */
+  concat(xs: readonly NDArray[], axis: number): NDArray;
+  /** Constant padding; `pads` has one [before, after] pair per dim. */
+  pad(x: NDArray, pads: Padding, value: number): NDArray;
+
+  /** Numerically stable softmax along `axis` (max subtracted). */
+  softmax(x: NDArray, axis: number): NDArray;
+  /** Gradient of softmax: dx = y * (dy - sum(dy * y, axis)). */
+  softmaxBackward(y: NDArray, dy: NDArray, axis: number): NDArray;
+  /** log(sum(exp(x), axis)) computed stably. */
+  logsumexp(x: NDArray, axis: number, keepdims: boolean): NDArray;
+
+  /** Layer norm over the last dim: (x - mean) * rstd * weight + bias; weight / bias shape (C,) or null. */
+  layerNorm(x: NDArray, weight: NDArray | null, bias: NDArray | null, eps: number): LayerNormResult;
+  /** Gradients of layerNorm given dy, the input and the saved statistics. */
+  layerNormBackward(
+    dy: NDArray,
+    x: NDArray,
+    weight: NDArray | null,
+    mean: NDArray,
+    rstd: NDArray,
+    hasBias: boolean,
+  ): LayerNormGrads;
+}
