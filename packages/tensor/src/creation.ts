@@ -85,7 +85,7 @@ export function fromArray(values: NestedArray | TypedArray, shape?: Shape, dtype
         `fromArray: ragged nested array at [${path.join(', ')}]: expected length ${inferred[dim]} for shape ${formatShape(inferred)}`,
       );
     }
-    v.forEach((x, i) => walk(x, dim + 1, [...path, i]));
+    for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, [...path, i]);
   };
   walk(values, 0, []);
   const out = NDArray.of(flat, inferred);
