@@ -1,4 +1,5 @@
 export * from './backend';
+export * from './cpu';
 export * from './creation';
 export * from './dtype';
 export * from './ndarray';

@@ -1,0 +1,96 @@
+/** Element-wise binary and comparison kernels on equal shapes: one tight loop per op. */
+import type { BinaryOp, CompareOp } from '../backend';
+import { allocate } from '../dtype';
+import { NDArray } from '../ndarray';
+import { assertSameDType, assertSameShape, planWalk } from './walk';
+
+/** out = a (op) b element-wise; a and b may be any strided views of equal shape and dtype. */
+export function binaryKernel(op: BinaryOp, a: NDArray, b: NDArray): NDArray {
+  assertSameShape(op, a, b);
+  assertSameDType(op, a, b);
+  const out = allocate(a.dtype, a.size);
+  const { rows, inner, steps, starts } = planWalk(a.shape, [a, b]);
+  const [da, db] = steps;
+  const [sa, sb] = starts;
+  const x = a.data;
+  const y = b.data;
+  switch (op) {
+    case 'add':
+      for (let r = 0, o = 0; r < rows; r++)
+        for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db) out[o++] = x[p] + y[q];
+      break;
+    case 'sub':
+      for (let r = 0, o = 0; r < rows; r++)
+        for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db) out[o++] = x[p] - y[q];
+      break;
+    case 'mul':
+      for (let r = 0, o = 0; r < rows; r++)
+        for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db) out[o++] = x[p] * y[q];
+      break;
+    case 'div':
+      for (let r = 0, o = 0; r < rows; r++)
+        for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db) out[o++] = x[p] / y[q];
+      break;
+    case 'pow':
+      for (let r = 0, o = 0; r < rows; r++)
+        for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db) out[o++] = x[p] ** y[q];
+      break;
+    case 'maximum':
+      // NaN propagates (like torch.maximum): Math.max returns NaN when either side is NaN.
+      for (let r = 0, o = 0; r < rows; r++)
+        for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db)
+          out[o++] = Math.max(x[p], y[q]);
+      break;
+    case 'minimum':
+      for (let r = 0, o = 0; r < rows; r++)
+        for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db)
+          out[o++] = Math.min(x[p], y[q]);
+      break;
+  }
+  return NDArray.of(out, a.shape);
+}
+
+/** 1 where a (op) b holds, else 0, in the inputs' dtype. Comparisons with NaN are false except `ne`. */
+export function compareKernel(op: CompareOp, a: NDArray, b: NDArray): NDArray {
+  assertSameShape(op, a, b);
+  assertSameDType(op, a, b);
+  const out = allocate(a.dtype, a.size);
+  const { rows, inner, steps, starts } = planWalk(a.shape, [a, b]);
+  const [da, db] = steps;
+  const [sa, sb] = starts;
+  const x = a.data;
+  const y = b.data;
+  switch (op) {
+    case 'eq':
+      for (let r = 0, o = 0; r < rows; r++)
+        for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db)
+          out[o++] = x[p] === y[q] ? 1 : 0;
+      break;
+    case 'ne':
+      for (let r = 0, o = 0; r < rows; r++)
+        for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db)
+          out[o++] = x[p] !== y[q] ? 1 : 0;
+      break;
+    case 'lt':
+      for (let r = 0, o = 0; r < rows; r++)
+        for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db)
+          out[o++] = x[p] < y[q] ? 1 : 0;
+      break;
+    case 'le':
+      for (let r = 0, o = 0; r < rows; r++)
+        for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db)
+          out[o++] = x[p] <= y[q] ? 1 : 0;
+      break;
+    case 'gt':
+      for (let r = 0, o = 0; r < rows; r++)
+        for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db)
+          out[o++] = x[p] > y[q] ? 1 : 0;
+      break;
+    case 'ge':
+      for (let r = 0, o = 0; r < rows; r++)
+        for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db)
+          out[o++] = x[p] >= y[q] ? 1 : 0;
+      break;
+  }
+  return NDArray.of(out, a.shape);
+}

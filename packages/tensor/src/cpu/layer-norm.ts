@@ -1,0 +1,153 @@
+/** Layer norm over the last dim, forward and backward, statistics in float64. */
+import type { LayerNormGrads, LayerNormResult } from '../backend';
+import { allocate } from '../dtype';
+import { NDArray } from '../ndarray';
+import { formatShape } from '../shape';
+import { assertSameShape, planWalk } from './walk';
+
+function checkAffine(op: string, x: NDArray, p: NDArray | null, role: string): void {
+  if (p === null) return;
+  const C = x.shape[x.rank - 1];
+  if (p.rank !== 1 || p.shape[0] !== C) {
+    throw new RangeError(
+      `${op}: ${role} shape ${formatShape(p.shape)} must be [${C}] for x ${formatShape(x.shape)}`,
+    );
+  }
+  if (p.dtype !== x.dtype)
+    throw new TypeError(`${op}: ${role} dtype ${p.dtype} must equal x dtype ${x.dtype}`);
+}
+
+function statsShape(x: NDArray): number[] {
+  return [...x.shape.slice(0, -1), 1];
+}
+
+/** (x - mean) * rstd * weight + bias over the last dim; returns the output and the saved statistics. */
+export function layerNormKernel(
+  x: NDArray,
+  weight: NDArray | null,
+  bias: NDArray | null,
+  eps: number,
+): LayerNormResult {
+  if (x.rank < 1) throw new RangeError(`layerNorm: x must have rank >= 1, got ${formatShape(x.shape)}`);
+  checkAffine('layerNorm', x, weight, 'weight');
+  checkAffine('layerNorm', x, bias, 'bias');
+  const C = x.shape[x.rank - 1];
+  const { rows, steps, starts } = planWalk(x.shape, [x], true);
+  const d = steps[0];
+  const src = x.data;
+  const out = allocate(x.dtype, x.size);
+  const means = allocate(x.dtype, sizeOfOuter(x));
+  const rstds = allocate(x.dtype, sizeOfOuter(x));
+  // Statistics of an empty last dim are undefined (0 / 0), as in torch.
+  if (C === 0) {
+    means.fill(Number.NaN);
+    rstds.fill(Number.NaN);
+  }
+  const W = weight?.data;
+  const ws = weight?.strides[0] ?? 0;
+  const wo = weight?.offset ?? 0;
+  const B = bias?.data;
+  const bs = bias?.strides[0] ?? 0;
+  const bo = bias?.offset ?? 0;
+  for (let r = 0; r < rows; r++) {
+    const p0 = starts[0][r];
+    let sum = 0;
+    for (let j = 0, p = p0; j < C; j++, p += d) sum += src[p];
+    const mean = sum / C;
+    let sq = 0;
+    for (let j = 0, p = p0; j < C; j++, p += d) {
+      const c = src[p] - mean;
+      sq += c * c;
+    }
+    const rstd = 1 / Math.sqrt(sq / C + eps);
+    means[r] = mean;
+    rstds[r] = rstd;
+    const o0 = r * C;
+    for (let j = 0, p = p0; j < C; j++, p += d) {
+      let v = (src[p] - mean) * rstd;
+      if (W) v *= W[wo + j * ws];
+      if (B) v += B[bo + j * bs];
+      out[o0 + j] = v;
+    }
+  }
+  return {
+    out: NDArray.of(out, x.shape),
+    mean: NDArray.of(means, statsShape(x)),
+    rstd: NDArray.of(rstds, statsShape(x)),
+  };
+}
+
+/** Number of rows (product of all dims but the last), also when the last dim is 0. */
+function sizeOfOuter(x: NDArray): number {
+  let n = 1;
+  for (let i = 0; i < x.rank - 1; i++) n *= x.shape[i];
+  return n;
+}
+
+/**
+ * With xhat = (x - mean) * rstd and g = dy * weight:
+ * dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), dweight = sum(dy * xhat), dbias = sum(dy) over rows.
+ */
+export function layerNormBackwardKernel(
+  dy: NDArray,
+  x: NDArray,
+  weight: NDArray | null,
+  mean: NDArray,
+  rstd: NDArray,
+  hasBias: boolean,
+): LayerNormGrads {
+  assertSameShape('layerNormBackward', dy, x);
+  checkAffine('layerNormBackward', x, weight, 'weight');
+  const C = x.shape[x.rank - 1];
+  const rowsExpected = sizeOfOuter(x);
+  if (mean.size !== rowsExpected || rstd.size !== rowsExpected) {
+    throw new RangeError(
+      `layerNormBackward: mean ${formatShape(mean.shape)} and rstd ${formatShape(rstd.shape)} must have ${rowsExpected} elements for x ${formatShape(x.shape)}`,
+    );
+  }
+  const M = mean.values();
+  const R = rstd.values();
+  const { rows, steps, starts } = planWalk(x.shape, [x, dy], true);
+  const [sx, sg] = steps;
+  const X = x.data;
+  const G = dy.data;
+  const W = weight?.data;
+  const ws = weight?.strides[0] ?? 0;
+  const wo = weight?.offset ?? 0;
+  const dx = allocate(x.dtype, x.size);
+  const dw = new Float64Array(C);
+  const db = new Float64Array(C);
+  for (let r = 0; r < rows; r++) {
+    const mu = M[r];
+    const rs = R[r];
+    let sumG = 0;
+    let sumGX = 0;
+    for (let j = 0, p = starts[0][r], q = starts[1][r]; j < C; j++, p += sx, q += sg) {
+      const xhat = (X[p] - mu) * rs;
+      const gy = G[q];
+      const g = W ? gy * W[wo + j * ws] : gy;
+      sumG += g;
+      sumGX += g * xhat;
+      dw[j] += gy * xhat;
+      db[j] += gy;
+    }
+    const meanG = sumG / C;
+    const meanGX = sumGX / C;
+    const o0 = r * C;
+    for (let j = 0, p = starts[0][r], q = starts[1][r]; j < C; j++, p += sx, q += sg) {
+      const xhat = (X[p] - mu) * rs;
+      const g = W ? G[q] * W[wo + j * ws] : G[q];
+      dx[o0 + j] = rs * (g - meanG - xhat * meanGX);
+    }
+  }
+  const toArray = (acc: Float64Array): NDArray => {
+    const t = allocate(x.dtype, C);
+    t.set(acc);
+    return NDArray.of(t, [C]);
+  };
+  return {
+    dx: NDArray.of(dx, x.shape),
+    dweight: weight ? toArray(dw) : null,
+    dbias: hasBias ? toArray(db) : null,
+  };
+}

@@ -1,0 +1,111 @@
+/** Kernels that move or convert elements: copy, cast, where, concat, pad. */
+import type { Padding } from '../backend';
+import { allocate, type DType, type TypedArray } from '../dtype';
+import { NDArray } from '../ndarray';
+import { contiguousStrides, formatShape, normalizeAxis, sizeOf } from '../shape';
+import { assertSameDType, assertSameShape, planWalk, type StridedOperand } from './walk';
+
+/** Copies the elements of `x` (any view) into `dst` laid out by `dstView` (same logical shape). */
+function copyInto(x: NDArray, dst: TypedArray, dstView: StridedOperand): void {
+  const { rows, inner, steps, starts } = planWalk(x.shape, [x, dstView]);
+  const [dx, dd] = steps;
+  const src = x.data;
+  for (let r = 0; r < rows; r++) {
+    const p0 = starts[0][r];
+    const o0 = starts[1][r];
+    // Same element type and both unit-stride: a native block copy.
+    if (dx === 1 && dd === 1 && src.constructor === dst.constructor)
+      dst.set(src.subarray(p0, p0 + inner), o0);
+    else for (let j = 0, p = p0, o = o0; j < inner; j++, p += dx, o += dd) dst[o] = src[p];
+  }
+}
+
+/** Dense row-major copy with the same dtype. */
+export function copyKernel(x: NDArray): NDArray {
+  const out = allocate(x.dtype, x.size);
+  copyInto(x, out, { strides: contiguousStrides(x.shape), offset: 0 });
+  return NDArray.of(out, x.shape);
+}
+
+/** Dense copy as `dtype`; to int32 truncates toward zero (NaN -> 0, via the Int32Array store). */
+export function castKernel(x: NDArray, dtype: DType): NDArray {
+  const out = allocate(dtype, x.size);
+  copyInto(x, out, { strides: contiguousStrides(x.shape), offset: 0 });
+  return NDArray.of(out, x.shape);
+}
+
+/** cond != 0 ? a : b element-wise (NaN counts as true, as in torch's bool(NaN)). */
+export function whereKernel(cond: NDArray, a: NDArray, b: NDArray): NDArray {
+  assertSameShape('where', cond, a);
+  assertSameShape('where', a, b);
+  assertSameDType('where', a, b);
+  const out = allocate(a.dtype, a.size);
+  const { rows, inner, steps, starts } = planWalk(a.shape, [cond, a, b]);
+  const [dc, da, db] = steps;
+  const C = cond.data;
+  const A = a.data;
+  const B = b.data;
+  for (let r = 0, o = 0; r < rows; r++) {
+    for (
+      let j = 0, c = starts[0][r], p = starts[1][r], q = starts[2][r];
+      j < inner;
+      j++, c += dc, p += da, q += db
+    ) {
+      out[o++] = C[c] !== 0 ? A[p] : B[q];
+    }
+  }
+  return NDArray.of(out, a.shape);
+}
+
+/** Concatenation along `axis`; every other dim and the dtype must agree. */
+export function concatKernel(xs: readonly NDArray[], axis: number): NDArray {
+  if (xs.length === 0) throw new RangeError('concat: needs at least one array');
+  const first = xs[0];
+  const ax = normalizeAxis('concat', axis, first.rank);
+  const outShape = [...first.shape];
+  outShape[ax] = 0;
+  for (const x of xs) {
+    let ok = x.rank === first.rank;
+    for (let d = 0; ok && d < first.rank; d++) if (d !== ax && x.shape[d] !== first.shape[d]) ok = false;
+    if (!ok) {
+      throw new RangeError(
+        `concat: shapes ${xs.map((s) => formatShape(s.shape)).join(', ')} differ outside axis ${ax}`,
+      );
+    }
+    assertSameDType('concat', first, x);
+    outShape[ax] += x.shape[ax];
+  }
+  const out = allocate(first.dtype, sizeOf(outShape));
+  const strides = contiguousStrides(outShape);
+  let at = 0;
+  for (const x of xs) {
+    copyInto(x, out, { strides, offset: at * strides[ax] });
+    at += x.shape[ax];
+  }
+  return NDArray.of(out, outShape);
+}
+
+/** Constant padding with one [before, after] pair (non-negative integers) per dim. */
+export function padKernel(x: NDArray, pads: Padding, value: number): NDArray {
+  if (pads.length !== x.rank) {
+    throw new RangeError(
+      `pad: ${pads.length} [before, after] pairs for a tensor of shape ${formatShape(x.shape)}`,
+    );
+  }
+  const outShape = x.shape.map((d, i) => {
+    const [lo, hi] = pads[i];
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi < 0) {
+      throw new RangeError(
+        `pad: padding [${lo}, ${hi}] at dim ${i} of shape ${formatShape(x.shape)} must be non-negative integers`,
+      );
+    }
+    return d + lo + hi;
+  });
+  const out = allocate(x.dtype, sizeOf(outShape));
+  out.fill(value);
+  const strides = contiguousStrides(outShape);
+  let offset = 0;
+  for (let i = 0; i < x.rank; i++) offset += pads[i][0] * strides[i];
+  copyInto(x, out, { strides, offset });
+  return NDArray.of(out, outShape);
+}
