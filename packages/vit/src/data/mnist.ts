@@ -1,0 +1,153 @@
+/**
+ * MNIST / Fashion-MNIST on top of the generic IDX codec, with the extra checks of R4.1: images are
+ * magic 2051 (uint8, rank 3) of 28x28, labels magic 2049 (uint8, rank 1) below the class count, and
+ * both files hold the same number of samples.
+ */
+
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Dataset } from './dataset';
+import type { Gunzip } from './gzip';
+import { parseIdx } from './idx';
+import { nodeGunzip, readMaybeGzipped } from './node-io';
+
+export const MNIST_IMAGE_MAGIC = 2051;
+export const MNIST_LABEL_MAGIC = 2049;
+
+export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+export const FASHION_MNIST_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
+
+/** Decoded MNIST-style images: (count, rows, cols) uint8 pixels. */
+export interface IdxImages {
+  count: number;
+  rows: number;
+  cols: number;
+  pixels: Uint8Array;
+}
+
+function magicOf(bytes: Uint8Array): number {
+  return bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) : -1;
+}
+
+/** Decodes an MNIST image file (magic 2051, 28x28 unless `size` says otherwise). */
+export function decodeIdxImages(bytes: Uint8Array, name: string, size = { rows: 28, cols: 28 }): IdxImages {
+  const magic = magicOf(bytes);
+  if (magic !== MNIST_IMAGE_MAGIC) {
+    throw new RangeError(`${name}: expected image magic ${MNIST_IMAGE_MAGIC} (0x00000803), got ${magic}`);
+  }
+  const t = parseIdx(bytes, name);
+  const [count, rows, cols] = t.shape;
+  if (rows !== size.rows || cols !== size.cols) {
+    throw new RangeError(`${name}: expected ${size.rows}x${size.cols} images, got ${rows}x${cols}`);
+  }
+  if (!(t.data instanceof Uint8Array)) throw new RangeError(`${name}: expected uint8 pixels, got ${t.type}`);
+  return { count, rows, cols, pixels: t.data };
+}
+
+/** Decodes an MNIST label file (magic 2049); every label must be in [0, numClasses). */
+export function decodeIdxLabels(bytes: Uint8Array, name: string, numClasses = 10): Uint8Array {
+  const magic = magicOf(bytes);
+  if (magic !== MNIST_LABEL_MAGIC) {
+    throw new RangeError(`${name}: expected label magic ${MNIST_LABEL_MAGIC} (0x00000801), got ${magic}`);
+  }
+  const t = parseIdx(bytes, name);
+  if (!(t.data instanceof Uint8Array)) throw new RangeError(`${name}: expected uint8 labels, got ${t.type}`);
+  const labels = t.data;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= numClasses) {
+      throw new RangeError(`${name}: label ${labels[i]} at index ${i} is outside [0, ${numClasses})`);
+    }
+  }
+  return labels;
+}
+
+/** Joins decoded images and labels into a Dataset (C = 1, pixels scaled to [0, 1]). */
+export function mnistDataset(
+  images: IdxImages,
+  labels: Uint8Array,
+  names: { images: string; labels: string; dataset: string },
+  classes: string[] = MNIST_CLASSES,
+): Dataset {
+  if (images.count !== labels.length) {
+    throw new RangeError(
+      `${names.dataset}: ${names.images} holds ${images.count} images but ${names.labels} holds ${labels.length} labels`,
+    );
+  }
+  const data = new Float32Array(images.pixels.length);
+  for (let i = 0; i < data.length; i++) data[i] = images.pixels[i] / 255;
+  return {
+    name: names.dataset,
+    images: data,
+    labels: Int32Array.from(labels),
+    n: images.count,
+    channels: 1,
+    height: images.rows,
+    width: images.cols,
+    classes: [...classes],
+  };
+}
+
+/** Reads and decodes an MNIST image file (`.gz` transparently). */
+export async function loadIdxImages(path: string, gunzip: Gunzip = nodeGunzip): Promise<IdxImages> {
+  return decodeIdxImages(await readMaybeGzipped(path, gunzip), path);
+}
+
+/** Reads and decodes an MNIST label file (`.gz` transparently). */
+export async function loadIdxLabels(
+  path: string,
+  numClasses = 10,
+  gunzip: Gunzip = nodeGunzip,
+): Promise<Uint8Array> {
+  return decodeIdxLabels(await readMaybeGzipped(path, gunzip), path, numClasses);
+}
+
+export type Split = 'train' | 'test';
+
+export interface MnistLikeOptions {
+  /** Class names (default: digits; use FASHION_MNIST_CLASSES for Fashion-MNIST). */
+  classes?: string[];
+  name?: string;
+  gunzip?: Gunzip;
+}
+
+/** The path of `base` in `dir`, preferring `base.gz`; the error lists both names tried. */
+export async function resolveMaybeGz(dir: string, base: string): Promise<string> {
+  for (const candidate of [`${base}.gz`, base]) {
+    const path = join(dir, candidate);
+    try {
+      await access(path);
+      return path;
+    } catch {
+      // try the next spelling
+    }
+  }
+  throw new Error(`${dir}: neither ${base}.gz nor ${base} exists`);
+}
+
+/** Loads an MNIST-format split from `dir` (train-* or t10k-* files, gzipped or not). */
+export async function loadMnistLike(
+  dir: string,
+  split: Split,
+  options: MnistLikeOptions = {},
+): Promise<Dataset> {
+  const prefix = split === 'train' ? 'train' : 't10k';
+  const imagesPath = await resolveMaybeGz(dir, `${prefix}-images-idx3-ubyte`);
+  const labelsPath = await resolveMaybeGz(dir, `${prefix}-labels-idx1-ubyte`);
+  const classes = options.classes ?? MNIST_CLASSES;
+  const gunzip = options.gunzip ?? nodeGunzip;
+  const images = await loadIdxImages(imagesPath, gunzip);
+  const labels = await loadIdxLabels(labelsPath, classes.length, gunzip);
+  const dataset = options.name ?? `${dir}:${split}`;
+  return mnistDataset(images, labels, { images: imagesPath, labels: labelsPath, dataset }, classes);
+}
