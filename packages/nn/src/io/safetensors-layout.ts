@@ -8,8 +8,11 @@ import type { HeaderEntry } from './safetensors-header';
 
 /** Checks that `entries` tile [0, bufferLength) exactly; returns them sorted by offset. */
 export function checkLayout(entries: readonly HeaderEntry[], bufferLength: number): HeaderEntry[] {
-  // Ties on begin happen only for 0-byte tensors; ordering by end keeps them before the real one.
-  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  // Ties on begin happen only for 0-byte tensors; ordering by end keeps them before the real one, and
+  // by name makes the order independent of JSON key order (which puts integer-like names first).
+  const sorted = [...entries].sort(
+    (a, b) => a.begin - b.begin || a.end - b.end || compareNames(a.name, b.name),
+  );
   let cursor = 0;
   let previous: HeaderEntry | null = null;
   for (const entry of sorted) {
@@ -45,4 +48,9 @@ export function checkLayout(entries: readonly HeaderEntry[], bufferLength: numbe
     );
   }
   return sorted;
+}
+
+/** Code-unit order, the order the writer sorts names in. */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -7,7 +7,12 @@ import { dataMatchesDType, elementCount, type SafeTensor, type SafeTensorData } 
 import { float32ArrayToBf16, float32ArrayToF16 } from './half-float';
 import { SafetensorsError } from './safetensors-error';
 import { METADATA_KEY } from './safetensors-header';
+import { compareNames } from './safetensors-layout';
 import { assertLittleEndianHost } from './safetensors-parse';
+
+// With the u flag, surrogate pairs are one code point, so this matches only unpaired halves, which
+// UTF-8 cannot encode (TextEncoder would silently turn them into U+FFFD and break the round trip).
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 export interface SerializeOptions {
   /** Store F32 tensors as F16 or BF16 (round to nearest, ties to even). Other dtypes are written as given. */
@@ -23,7 +28,7 @@ export function serializeSafetensors(
   assertLittleEndianHost();
   const named = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
   // Code-unit order; a stable, deterministic order is what matters for byte-identical files.
-  named.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  named.sort(([a], [b]) => compareNames(a, b));
   const stored = named.map(([name, t]) => [name, storedTensor(name, t, opts.dtype ?? 'F32')] as const);
 
   // Build the JSON by hand: a JS object would move integer-like names ("0", "1") to the front.
@@ -56,6 +61,13 @@ function storedTensor(name: string, t: SafeTensor, f32As: 'F32' | 'F16' | 'BF16'
   const label = `tensor ${JSON.stringify(name)}`;
   if (name === METADATA_KEY) {
     throw new SafetensorsError('INVALID_TENSOR', `${label}: the name is reserved for metadata`, name);
+  }
+  if (LONE_SURROGATE.test(name)) {
+    throw new SafetensorsError(
+      'INVALID_TENSOR',
+      `${label}: the name is not valid Unicode (lone surrogate)`,
+      name,
+    );
   }
   if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw new SafetensorsError(
@@ -92,6 +104,12 @@ function metadataJson(metadata: Record<string, string>): string {
       throw new SafetensorsError(
         'INVALID_METADATA',
         `metadata[${JSON.stringify(key)}] is a ${typeof value}, safetensors metadata values must be strings`,
+      );
+    }
+    if (LONE_SURROGATE.test(key) || LONE_SURROGATE.test(value)) {
+      throw new SafetensorsError(
+        'INVALID_METADATA',
+        `metadata[${JSON.stringify(key)}]: key or value is not valid Unicode (lone surrogate)`,
       );
     }
     parts.push(`${JSON.stringify(key)}:${JSON.stringify(value)}`);
