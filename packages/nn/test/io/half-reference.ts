@@ -39,17 +39,17 @@ export function isNaNPattern(f: HalfFormat, bits: number): boolean {
 export function referenceNarrow(f: HalfFormat, x: number): number {
   const sign = x < 0 || Object.is(x, -0) ? 0x8000 : 0;
   const a = Math.abs(x);
-  const valueOf = (b: number) => (b === f.infBits ? f.overflow : f.decode(b));
+  const valueAt = (b: number) => (b === f.infBits ? f.overflow : f.decode(b));
   if (a >= f.overflow) return sign | f.infBits;
-  let lo = 0; // invariant: valueOf(lo) <= a < valueOf(hi)
+  let lo = 0; // invariant: valueAt(lo) <= a < valueAt(hi)
   let hi = f.infBits;
   while (hi - lo > 1) {
     const mid = (lo + hi) >>> 1;
-    if (valueOf(mid) <= a) lo = mid;
+    if (valueAt(mid) <= a) lo = mid;
     else hi = mid;
   }
-  const below = a - valueOf(lo);
-  const above = valueOf(hi) - a;
+  const below = a - valueAt(lo);
+  const above = valueAt(hi) - a;
   const pick = below < above ? lo : above < below ? hi : lo % 2 === 0 ? lo : hi;
   return sign | pick;
 }
