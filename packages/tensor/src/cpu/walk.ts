@@ -34,16 +34,18 @@ export function planWalk(
   fixedInner = false,
 ): Walk {
   const count = operands.length;
-  for (const d of shape) {
-    if (d === 0)
+  const outerRank = fixedInner ? shape.length - 1 : shape.length;
+  // An empty outer dim means no rows; an empty fixed inner dim still has its (empty) rows.
+  for (let d = 0; d < outerRank; d++) {
+    if (shape[d] === 0) {
       return {
         rows: 0,
-        inner: fixedInner ? shape[shape.length - 1] : 0,
+        inner: 0,
         steps: operands.map(() => 0),
         starts: operands.map(() => new Int32Array(0)),
       };
+    }
   }
-  const outerRank = fixedInner ? shape.length - 1 : shape.length;
   const dims: number[] = [];
   const strides: number[][] = operands.map(() => []);
   for (let d = 0; d < outerRank; d++) {

@@ -1,0 +1,353 @@
+/**
+ * The backend contract (tfjs describeWithFlags style): `describeBackend(name, make)` runs the same
+ * properties against any Backend. Every kernel is compared with the float64 references in
+ * reference.ts on inputs in every layout; error inputs must throw the documented messages.
+ * Only the Backend interface, NDArray and creation helpers are used, so a GPU backend runs it unchanged.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ARG_REDUCE_OPS,
+  type Backend,
+  BINARY_OPS,
+  COMPARE_OPS,
+  fromArray,
+  REDUCE_OPS,
+  UNARY_OPS,
+  zeros,
+} from '../src/index';
+import { arrayArb, arrayOf, layoutArray, shapeArb, valueArb } from './arrays';
+import { expectClose, mapValues, RUNS } from './contract-helpers';
+import { describeIndexOps } from './contract-index-ops';
+import { describeNormalization } from './contract-normalization';
+import * as ref from './reference';
+
+/** Domain-restricted inputs for ops that are not defined everywhere on [-4, 4]. */
+const DOMAIN: Partial<Record<string, (v: number) => number>> = {
+  log: (v) => Math.abs(v) + 0.01,
+  sqrt: Math.abs,
+  rsqrt: (v) => Math.abs(v) + 0.01,
+  reciprocal: (v) => (Math.abs(v) < 0.01 ? 0.5 : v),
+};
+
+/** Axes subsets of a rank: sorted, unique. */
+function axesArb(rank: number): fc.Arbitrary<number[]> {
+  return fc.subarray(Array.from({ length: rank }, (_, i) => i));
+}
+
+export function describeBackend(name: string, make: () => Backend): void {
+  describe(`backend contract: ${name}`, () => {
+    const be = make();
+
+    describe('unary', () => {
+      for (const op of UNARY_OPS) {
+        it(`${op} matches the float64 reference on every layout`, () => {
+          fc.assert(
+            fc.property(arrayArb(shapeArb()), ({ x }) => {
+              const d = DOMAIN[op];
+              const input = d ? mapValues(x, d) : x;
+              const want = ref.elements(input).map((v) => ref.refUnary[op](v));
+              expectClose(be.unary[op](input), x.shape, want, 2e-6, op === 'erf' ? 1e-6 : 1e-7);
+            }),
+            RUNS,
+          );
+        });
+      }
+      it('erf is accurate to 1e-9 in float64', () => {
+        fc.assert(
+          fc.property(
+            fc.array(fc.double({ min: -7, max: 7, noNaN: true }), { minLength: 1, maxLength: 20 }),
+            (v) => {
+              const x = fromArray(Float64Array.from(v));
+              expectClose(be.unary.erf(x), [v.length], v.map(ref.refErf), 0, 1e-9);
+            },
+          ),
+          RUNS,
+        );
+        expect(be.unary.erf(fromArray([0.5, 1, 2, -1], undefined, 'float64')).toArray()).toEqual([
+          expect.closeTo(0.5204998778130465, 12),
+          expect.closeTo(0.8427007929497149, 12),
+          expect.closeTo(0.9953222650189527, 12),
+          expect.closeTo(-0.8427007929497149, 12),
+        ]);
+      });
+      it('rejects int32 input to float-only ops and keeps int32 for neg/abs/sign/square', () => {
+        const i = fromArray([-2, 3], undefined, 'int32');
+        expect(() => be.unary.exp(i)).toThrow(/exp: int32 input \[2\] is not supported/);
+        expect(be.unary.square(i).dtype).toBe('int32');
+        expect(be.unary.abs(i).toArray()).toEqual([2, 3]);
+      });
+    });
+
+    describe('binary and compare', () => {
+      for (const op of [...BINARY_OPS, ...COMPARE_OPS]) {
+        it(`${op} matches the reference with both operands in any layout`, () => {
+          fc.assert(
+            fc.property(
+              arrayArb(shapeArb()).chain(({ x }) => fc.record({ a: fc.constant(x), b: arrayOf(x.shape) })),
+              ({ a, b }) => {
+                // pow: positive bases keep results real; div: keep away from 0.
+                const aa = op === 'pow' ? mapValues(a, (v) => Math.abs(v) + 0.1) : a;
+                const bb = op === 'div' ? mapValues(b, (v) => (Math.abs(v) < 0.1 ? 1 : v)) : b;
+                const A = ref.elements(aa);
+                const B = ref.elements(bb);
+                const want = A.map((v, i) => ref.refBinary[op](v, B[i]));
+                const kernel = (BINARY_OPS as readonly string[]).includes(op)
+                  ? be.binary[op as (typeof BINARY_OPS)[number]]
+                  : be.compare[op as (typeof COMPARE_OPS)[number]];
+                expectClose(kernel(aa, bb), a.shape, want, 2e-6, 1e-7);
+              },
+            ),
+            RUNS,
+          );
+        });
+      }
+      it('rejects unequal shapes and dtypes naming the kernel and the shapes', () => {
+        expect(() => be.binary.add(zeros([2, 3]), zeros([4, 3]))).toThrow(
+          'add: shapes [2, 3] and [4, 3] must be equal (broadcast with expand first)',
+        );
+        expect(() => be.compare.lt(zeros([2]), zeros([2], 'float64'))).toThrow(
+          /lt: dtypes float32 and float64/,
+        );
+      });
+      it('pow of a negative base and a non-integer exponent is NaN', () => {
+        expect(be.binary.pow(fromArray([-2]), fromArray([0.5])).item()).toBeNaN();
+      });
+    });
+
+    describe('reductions', () => {
+      for (const op of REDUCE_OPS) {
+        it(`${op} over any axes with and without keepdims`, () => {
+          const minDim = op === 'max' || op === 'min' ? 1 : 0;
+          fc.assert(
+            fc.property(
+              arrayArb(shapeArb(0, 4, 4, minDim)).chain(({ x }) =>
+                fc.record({ x: fc.constant(x), axes: axesArb(x.rank), keepdims: fc.boolean() }),
+              ),
+              ({ x, axes, keepdims }) => {
+                const want = ref.refReduce(op, x, axes, keepdims);
+                const scale = ref.refAbsSum(x, axes).map((s) => 1e-6 * s + 1e-7);
+                expectClose(be.reduce[op](x, axes, keepdims), want.shape, want.values, 1e-6, scale);
+              },
+            ),
+            RUNS,
+          );
+        });
+      }
+      it('sum of an empty axis is 0, mean is NaN, max / min throw naming the dim', () => {
+        const x = zeros([2, 0]);
+        expect(be.reduce.sum(x, [1], false).toArray()).toEqual([0, 0]);
+        expect(be.reduce.mean(x, [1], false).toArray()).toEqual([Number.NaN, Number.NaN]);
+        expect(() => be.reduce.max(x, [1], false)).toThrow(
+          'max: cannot reduce over the empty dim 1 of shape [2, 0]',
+        );
+        expect(() => be.reduce.min(x, [1], true)).toThrow(
+          'min: cannot reduce over the empty dim 1 of shape [2, 0]',
+        );
+      });
+      for (const op of ARG_REDUCE_OPS) {
+        it(`${op} gives the first extreme index as int32`, () => {
+          fc.assert(
+            fc.property(
+              // Few distinct values so ties are common.
+              shapeArb(1, 4, 4, 1).chain((s) =>
+                fc.record({
+                  x: fc
+                    .tuple(
+                      fc.array(fc.integer({ min: -2, max: 2 }), { minLength: 1, maxLength: 40 }),
+                      fc.constantFrom('dense', 'permuted', 'strided', 'expanded', 'offset' as const),
+                      fc.nat(3),
+                    )
+                    .map(([v, l, k]) => layoutArray(v, s, l, 'float32', k)),
+                  axis: fc.integer({ min: 0, max: s.length - 1 }),
+                  keepdims: fc.boolean(),
+                }),
+              ),
+              ({ x, axis, keepdims }) => {
+                const got = be.argReduce[op](x, axis, keepdims);
+                const want = ref.refArgReduce(op, x, axis, keepdims);
+                expect(got.dtype).toBe('int32');
+                expectClose(got, want.shape, want.values, 0, 0);
+              },
+            ),
+            RUNS,
+          );
+        });
+      }
+    });
+
+    describe('matmul', () => {
+      it('matches the reference with broadcast batches and transposed / sliced / offset operands', () => {
+        fc.assert(
+          fc.property(
+            fc
+              .record({
+                batchA: shapeArb(0, 2, 3),
+                batchB: shapeArb(0, 2, 3),
+                m: fc.integer({ min: 0, max: 9 }),
+                k: fc.integer({ min: 0, max: 9 }),
+                n: fc.integer({ min: 0, max: 9 }),
+              })
+              .map(({ batchA, batchB, m, k, n }) => {
+                // Make the batch dims broadcast-compatible: where they clash, use 1 on B's side.
+                const r = Math.min(batchA.length, batchB.length);
+                const bB = batchB.map((d, i) => {
+                  const ai = batchA.length - batchB.length + i;
+                  return i >= batchB.length - r && batchA[ai] !== d && batchA[ai] !== 1 ? 1 : d;
+                });
+                return { sa: [...batchA, m, k], sb: [...bB, k, n] };
+              })
+              .chain(({ sa, sb }) => fc.record({ a: arrayOf(sa), b: arrayOf(sb) })),
+            ({ a, b }) => {
+              const want = ref.refMatmul(a, b);
+              expectClose(
+                be.matmul(a, b),
+                want.shape,
+                want.values,
+                1e-6,
+                want.scale.map((s) => 1e-6 * s + 1e-7),
+              );
+            },
+          ),
+          RUNS,
+        );
+      });
+      it('handles sizes that exercise blocking (odd edges, K > block)', () => {
+        for (const [m, k, n] of [
+          [67, 300, 13],
+          [5, 513, 66],
+        ]) {
+          const a = layoutArray(
+            Array.from({ length: 97 }, (_, i) => ((i * 37) % 11) - 5),
+            [k, m],
+            'dense',
+          ).transpose();
+          const b = layoutArray(
+            Array.from({ length: 89 }, (_, i) => ((i * 13) % 7) - 3),
+            [k, n],
+            'strided',
+            'float32',
+            1,
+          );
+          const want = ref.refMatmul(a, b);
+          expectClose(be.matmul(a, b), want.shape, want.values, 0, 1e-3);
+        }
+      });
+      it('rejects mismatched inner dims and incompatible batches', () => {
+        expect(() => be.matmul(zeros([2, 3]), zeros([4, 5]))).toThrow(
+          'matmul: shapes [2, 3] and [4, 5] do not match: inner dims 3 vs 4',
+        );
+        expect(() => be.matmul(zeros([2, 1, 3]), zeros([3, 3, 1]))).toThrow(
+          /matmul: shapes \[2\] and \[3\] are incompatible at dim 0 \(2 vs 3\)/,
+        );
+      });
+    });
+
+    describe('copy, cast, where, concat, pad', () => {
+      it('copy and cast produce dense arrays with the same logical values', () => {
+        fc.assert(
+          fc.property(arrayArb(shapeArb()), ({ x }) => {
+            const want = ref.elements(x);
+            expectClose(be.copy(x), x.shape, want, 0, 0);
+            const c = be.cast(x, 'float64');
+            expect(c.dtype).toBe('float64');
+            expectClose(c, x.shape, want, 0, 0);
+            expectClose(be.cast(x, 'int32'), x.shape, want.map(Math.trunc), 0, 0);
+          }),
+          RUNS,
+        );
+      });
+      it('copy does not share storage with its input', () => {
+        const x = fromArray([1, 2, 3]);
+        const y = be.copy(x);
+        x.data[0] = 9;
+        expect(y.toArray()).toEqual([1, 2, 3]);
+      });
+      it('where selects a where cond != 0', () => {
+        fc.assert(
+          fc.property(
+            arrayArb(shapeArb()).chain(({ x }) =>
+              fc.record({
+                a: fc.constant(x),
+                b: arrayOf(x.shape),
+                c: arrayOf(x.shape, 1).map((c) => mapValues(c, Math.round)),
+              }),
+            ),
+            ({ a, b, c }) => {
+              const A = ref.elements(a);
+              const B = ref.elements(b);
+              const want = ref.elements(c).map((v, i) => (v !== 0 ? A[i] : B[i]));
+              expectClose(be.where(c, a, b), a.shape, want, 0, 0);
+            },
+          ),
+          RUNS,
+        );
+        expect(() => be.where(zeros([2]), zeros([3]), zeros([3]))).toThrow(
+          'where: shapes [2] and [3] must be equal',
+        );
+      });
+      it('concat along any axis matches the reference', () => {
+        fc.assert(
+          fc.property(
+            shapeArb(1, 3, 3)
+              .chain((s) =>
+                fc.record({
+                  axis: fc.integer({ min: 0, max: s.length - 1 }),
+                  sizes: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
+                  s: fc.constant(s),
+                }),
+              )
+              .chain(({ axis, sizes, s }) =>
+                fc.record({
+                  axis: fc.constant(axis),
+                  xs: fc.tuple(...sizes.map((n) => arrayOf(s.map((d, i) => (i === axis ? n : d))))),
+                }),
+              ),
+            ({ axis, xs }) => {
+              const want = ref.refConcat(xs, axis);
+              expectClose(be.concat(xs, axis), want.shape, want.values, 0, 0);
+            },
+          ),
+          RUNS,
+        );
+        expect(() => be.concat([zeros([2, 3]), zeros([3, 3])], 1)).toThrow(
+          'concat: shapes [2, 3], [3, 3] differ outside axis 1',
+        );
+      });
+      it('pad matches the reference and validates its pairs', () => {
+        fc.assert(
+          fc.property(
+            arrayArb(shapeArb(0, 3)).chain(({ x }) =>
+              fc.record({
+                x: fc.constant(x),
+                pads: fc.tuple(...x.shape.map(() => fc.tuple(fc.nat(2), fc.nat(2)))),
+                value: valueArb(),
+              }),
+            ),
+            ({ x, pads, value }) => {
+              const want = ref.refPad(x, pads, value);
+              expectClose(be.pad(x, pads, value), want.shape, want.values, 0, 0);
+            },
+          ),
+          RUNS,
+        );
+        expect(() =>
+          be.pad(
+            zeros([2]),
+            [
+              [1, 1],
+              [0, 0],
+            ],
+            0,
+          ),
+        ).toThrow('pad: 2 [before, after] pairs for a tensor of shape [2]');
+        expect(() => be.pad(zeros([2]), [[-1, 0]], 0)).toThrow(
+          'pad: padding [-1, 0] at dim 0 of shape [2] must be non-negative integers',
+        );
+      });
+    });
+
+    describeIndexOps(be);
+    describeNormalization(be);
+  });
+}
