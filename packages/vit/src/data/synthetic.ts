@@ -25,7 +25,7 @@ function classTemplate(rng: Rng, channels: number, height: number, width: number
     for (let blob = 0; blob < 3; blob++) {
       const cy = rng.uniform(0, height);
       const cx = rng.uniform(0, width);
-      const r = rng.uniform(0.15, 0.35) * Math.max(height, width);
+      const r = rng.uniform(0.1, 0.2) * Math.max(height, width);
       const amp = rng.uniform(0.4, 0.9);
       for (let y = 0; y < height; y++) {
         for (let x = 0; x < width; x++) {
