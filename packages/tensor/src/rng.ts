@@ -115,14 +115,15 @@ export class Rng {
   fork(): Rng {
     const child = new Rng(0);
     child.setState({
-      s: [this.nextUint32(), this.nextUint32(), this.nextUint32(), this.nextUint32() | 1],
+      s: [this.nextUint32(), this.nextUint32(), this.nextUint32(), (this.nextUint32() | 1) >>> 0],
       spare: null,
     });
     return child;
   }
 
   getState(): RngState {
-    return { s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare };
+    // The xor updates leave the words as signed int32; report them as the uint32 they stand for.
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: this.spare };
   }
 
   setState(state: RngState): void {
