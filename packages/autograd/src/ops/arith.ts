@@ -1,10 +1,10 @@
 /** Element-wise public ops with NumPy broadcasting and number operands (`add(x, 1)`). */
-import { NDArray } from '@gqa-lab/tensor';
+import { broadcastShapes, NDArray, shapesEqual } from '@gqa-lab/tensor';
 import type { Primitive } from '../primitive';
 import * as P from '../primitives/elementwise';
 import { whereP } from '../primitives/indexing';
-import { Tensor } from '../tensor';
-import { alignOperands, lift, type TensorLike } from './lift';
+import type { Tensor } from '../tensor';
+import { alignOperands, expandTo, lift, type TensorLike } from './lift';
 
 // The primitive is looked up at call time: primitives/elementwise imports ../ops for its backwards,
 // so when it is loaded first this module runs before P's bindings are initialised (an ESM cycle).
@@ -47,11 +47,14 @@ export const sign = unary(() => P.signP);
 export const square = unary(() => P.squareP);
 export const reciprocal = unary(() => P.reciprocalP);
 
-/** cond != 0 ? a : b, broadcasting all three; `cond` is a constant (no gradient flows into it). */
+/** cond != 0 ? a : b, broadcasting all three; `cond` is a constant (no gradient) and does not affect the dtype. */
 export function where(cond: Tensor | NDArray, a: TensorLike, b: TensorLike): Tensor {
-  const c = cond instanceof NDArray ? new Tensor(cond, false) : cond;
-  const [cc, aa, bb] = alignOperands('where', [c, a, b]);
-  return whereP([aa, bb], { cond: cc.data });
+  const c = cond instanceof NDArray ? cond : cond.data;
+  const [aa, bb] = alignOperands('where', [a, b]);
+  const shape = broadcastShapes('where', c.shape, aa.shape);
+  return whereP([expandTo(aa, shape), expandTo(bb, shape)], {
+    cond: shapesEqual(c.shape, shape) ? c : c.expand(shape),
+  });
 }
 
 /** Limits x to [min, max]; the gradient passes where min <= x <= max (PyTorch's clamp). */

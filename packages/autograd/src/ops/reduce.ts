@@ -75,7 +75,7 @@ export function logsumexp(x: Tensor, axis = -1, keepdims = false): Tensor {
 
 /** log(softmax(x)) computed as x - logsumexp(x), stable for large logits. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  return sub(x, logsumexp(x, axis, true));
+  return sub(x, logsumexp(x, normalizeAxis('logSoftmax', axis, x.rank), true));
 }
 
 /** Sums x down to `shape` (the inverse of broadcasting; expand's backward). */
