@@ -1,0 +1,3 @@
+export * from './attention';
+export * from './head-map';
+export * from './weights';
