@@ -13,5 +13,6 @@ export * from './linear';
 export * from './loss';
 export * from './mlp';
 export * from './module';
+export * from './optim/index';
 export * from './parameter';
 export * from './sequential';
