@@ -3,7 +3,7 @@
  * then one pass from the output back, accumulating each tensor's gradient before it is propagated.
  */
 import { formatShape, shapesEqual, zeros } from '@gqa-lab/tensor';
-import { isAnomalyMode, withGradMode } from './grad-mode';
+import { inBackwardOf, isAnomalyMode, withGradMode } from './grad-mode';
 import { addGrads, onesLike } from './grad-utils';
 import { assertFinite } from './primitive';
 import { type BackwardOptions, installBackward, Tensor } from './tensor';
@@ -74,7 +74,10 @@ function propagate(root: Tensor, grad: Tensor | undefined, opts: BackwardOptions
           `backward: the graph through '${node.op}' was freed by an earlier backward(); pass { retainGraph: true } to the first call`,
         );
       }
-      const inputGrads = node.backward(g, t, createGraph);
+      const run = node.backward;
+      const inputGrads = isAnomalyMode()
+        ? inBackwardOf(node.op, () => run(g, t, createGraph))
+        : run(g, t, createGraph);
       for (let k = 0; k < node.inputs.length; k++) {
         const input = node.inputs[k];
         const ig = inputGrads[k];
@@ -84,7 +87,8 @@ function propagate(root: Tensor, grad: Tensor | undefined, opts: BackwardOptions
             `${node.op}: backward produced a gradient of shape ${formatShape(ig.shape)} for input ${k} of shape ${formatShape(input.shape)}`,
           );
         }
-        if (isAnomalyMode()) assertFinite(node.op, 'backward', ig.data, node.inputs);
+        if (isAnomalyMode())
+          inBackwardOf(node.op, () => assertFinite(node.op, 'backward', ig.data, node.inputs));
         const prev = grads.get(input);
         grads.set(input, prev ? addGrads(prev, ig) : ig);
       }

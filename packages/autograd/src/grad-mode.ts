@@ -46,3 +46,21 @@ export function detectAnomaly<T>(fn: () => T): T {
     anomalyEnabled = previous;
   }
 }
+
+let backwardOf: string | null = null;
+
+/** The op whose backward is running now (anomaly messages name it instead of its inner ops). */
+export function currentBackwardOp(): string | null {
+  return backwardOf;
+}
+
+/** Runs `fn` as the backward of `op`. */
+export function inBackwardOf<T>(op: string, fn: () => T): T {
+  const previous = backwardOf;
+  backwardOf = op;
+  try {
+    return fn();
+  } finally {
+    backwardOf = previous;
+  }
+}

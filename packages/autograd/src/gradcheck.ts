@@ -7,7 +7,6 @@
  */
 import { formatShape, NDArray, Rng } from '@gqa-lab/tensor';
 import { grad } from './backward';
-import { noGrad } from './grad-mode';
 import * as op from './ops';
 import { Tensor } from './tensor';
 
@@ -46,12 +45,13 @@ function analytic(fn: Fn, inputs: Tensor[], w: Tensor): Tensor[] {
   return grad(y, leaves);
 }
 
-/** Evaluates the weighted scalar with input k's element (or direction) perturbed. */
+/**
+ * Evaluates the weighted scalar with input k's data replaced. Inputs keep their requiresGrad and grad
+ * mode stays on, so functions that differentiate internally (gradients of gradients) still work.
+ */
 function evalAt(fn: Fn, inputs: Tensor[], w: Tensor, k: number, data: NDArray): number {
-  return noGrad(() => {
-    const xs = inputs.map((t, i) => (i === k ? new Tensor(data, false) : new Tensor(t.data, false)));
-    return scalarOf(fn, xs, w).item();
-  });
+  const xs = inputs.map((t, i) => new Tensor(i === k ? data : t.data, t.requiresGrad));
+  return scalarOf(fn, xs, w).item();
 }
 
 /** Element-wise central differences for every input with requiresGrad (use float64 inputs). */
@@ -60,7 +60,7 @@ export function gradcheck(fn: Fn, inputs: Tensor[], opts: GradcheckOptions = {})
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-3;
   const rng = new Rng(opts.seed ?? 0);
-  const w = noGrad(() => weightsFor(fn(...inputs), rng));
+  const w = weightsFor(fn(...inputs), rng);
   const grads = analytic(fn, inputs, w);
   let maxAbsError = 0;
   for (let k = 0; k < inputs.length; k++) {
@@ -98,7 +98,7 @@ export function directionalGradcheck(fn: Fn, inputs: Tensor[], opts: GradcheckOp
   const atol = opts.atol ?? 1e-3;
   const rtol = opts.rtol ?? 1e-2;
   const rng = new Rng(opts.seed ?? 0);
-  const w = noGrad(() => weightsFor(fn(...inputs), rng));
+  const w = weightsFor(fn(...inputs), rng);
   const grads = analytic(fn, inputs, w);
   let maxAbsError = 0;
   for (let k = 0; k < inputs.length; k++) {

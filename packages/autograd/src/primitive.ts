@@ -4,7 +4,7 @@
  * any backend and can itself be differentiated (micrograd / JAX lax / PyTorch derivatives.yaml).
  */
 import { type Backend, formatShape, getBackend, type NDArray } from '@gqa-lab/tensor';
-import { isAnomalyMode, isGradEnabled } from './grad-mode';
+import { currentBackwardOp, isAnomalyMode, isGradEnabled } from './grad-mode';
 import { type GraphNode, Tensor } from './tensor';
 
 /** What a backward reads: the inputs, the output, what the forward saved, and its attributes. */
@@ -87,8 +87,12 @@ export function assertFinite(
   for (let i = 0; i < v.length; i++) {
     if (!Number.isFinite(v[i])) {
       const shapes = inputs.map((t) => formatShape(t.shape)).join(', ');
+      // Inside a backward, name the op being differentiated, not the primitive its backward used.
+      const outer = currentBackwardOp();
+      const who = outer !== null ? `${outer} backward` : `${op} ${phase}`;
+      const inner = outer !== null && outer !== op ? ` in ${op}` : '';
       throw new Error(
-        `anomaly: ${op} ${phase} produced ${v[i]} at flat index ${i} of output ${formatShape(arr.shape)} (inputs ${shapes})`,
+        `anomaly: ${who} produced ${v[i]} at flat index ${i} of output ${formatShape(arr.shape)} (inputs ${shapes}${inner})`,
       );
     }
   }
