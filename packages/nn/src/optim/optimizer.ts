@@ -16,10 +16,16 @@ export type ParamState = Record<string, number | FloatArray>;
 export type GroupHyper = Record<string, number | boolean | readonly number[]>;
 
 /** A group as given to a constructor: its parameters plus any hyper-parameters that differ from the defaults. */
-export type ParamGroupSpec<H extends GroupHyper> = { params: Iterable<Parameter> } & Partial<H>;
+export type ParamGroupSpec<H extends GroupHyper> = GroupExtras & { params: Iterable<Parameter> } & Partial<H>;
+
+/** Hyper-parameters every optimizer understands. */
+export type GroupExtras = {
+  /** setLr(lr) gives this group lr * lrScale (timm's layer-wise lr decay uses it). */
+  lrScale?: number;
+};
 
 /** A group as held by an optimizer: every hyper-parameter resolved. */
-export type ParamGroup<H extends GroupHyper> = H & { params: Parameter[] };
+export type ParamGroup<H extends GroupHyper> = H & GroupExtras & { params: Parameter[] };
 
 /** torch.optim's layout: state keyed by the parameter's index across all groups, groups by index lists. */
 export interface OptimizerStateDict {
@@ -103,8 +109,7 @@ export abstract class Optimizer<H extends GroupHyper & { lr: number }, S extends
   /** Sets every group's lr to `lr` times the group's `lrScale` (1 when absent), e.g. from a schedule. */
   setLr(lr: number): void {
     for (const g of this.paramGroups) {
-      const scale = typeof g.lrScale === 'number' ? g.lrScale : 1;
-      Object.assign(g, { lr: lr * scale });
+      Object.assign(g, { lr: lr * (g.lrScale ?? 1) });
     }
   }
 
