@@ -60,8 +60,10 @@ export function parseSafetensors(bytes: Uint8Array): ParsedSafetensors {
   const sorted = checkLayout(entries, bytes.length - dataStart);
   const tensors = new Map<string, SafeTensor>();
   for (const { name, dtype, shape, begin, end } of sorted) {
-    // slice() copies into a new buffer at offset 0, which is aligned for every element size.
-    const copy = bytes.slice(dataStart + begin, dataStart + end);
+    // A fresh buffer at offset 0 is aligned for every element size. (Not bytes.slice(): on a Node
+    // Buffer that returns a view into the shared pool, not a copy.)
+    const copy = new Uint8Array(end - begin);
+    copy.set(bytes.subarray(dataStart + begin, dataStart + end));
     tensors.set(name, { dtype, shape, data: typedArrayFor(dtype, copy.buffer) });
   }
   return { tensors, metadata };

@@ -276,6 +276,21 @@ describe('parseSafetensors accepts unusual but valid files', () => {
     expect(parseSafetensors(fileFrom('{"__metadata__":null}')).metadata).toEqual({});
   });
 
+  it('a Node Buffer (a view into a shared pool) parses into owned, correctly placed tensors', () => {
+    const file = fileFrom(
+      headerOf([['w', 'F32', [2], 0, 8]]),
+      new Uint8Array(new Float32Array([1.5, -3]).buffer),
+    );
+    const pooled = Buffer.from(file); // small Buffers share one pool, at a non-zero offset
+    const { tensors } = parseSafetensors(pooled);
+    const w = tensors.get('w')!;
+    expect(w.data).toEqual(new Float32Array([1.5, -3]));
+    expect(w.data.byteOffset).toBe(0);
+    expect(w.data.buffer.byteLength).toBe(8);
+    pooled.fill(0);
+    expect(w.data).toEqual(new Float32Array([1.5, -3]));
+  });
+
   it('returned tensors do not alias the input bytes', () => {
     const file = fileFrom(headerOf([['w', 'U8', [2], 0, 2]]), new Uint8Array([1, 2]));
     const { tensors } = parseSafetensors(file);
