@@ -1,5 +1,6 @@
 /** @gqa-lab/nn: modules, layers, init, losses, optimizers, schedules, state dicts and checkpoints. */
 export * from './activation';
+export * from './checkpoint';
 export * from './conv2d';
 export * from './dropout';
 export * from './embedding';
