@@ -17,3 +17,4 @@ export * from './module';
 export * from './optim/index';
 export * from './parameter';
 export * from './sequential';
+export * from './summary';
