@@ -71,10 +71,12 @@ export async function writeFileAtomic(
   const tempPath = tempPathFor(path);
   let step: AtomicWriteStep = 'open';
   let handle: AtomicFileHandle | null = null;
+  let created = false;
   let renamed = false;
   try {
     // 'wx': fail rather than clobber if the name is somehow taken.
     handle = await fs.open(tempPath, 'wx');
+    created = true;
     step = 'write';
     let written = 0;
     while (written < bytes.length) {
@@ -95,8 +97,9 @@ export async function writeFileAtomic(
     await syncFolder(dirname(path), fs);
   } catch (cause) {
     if (handle !== null) await handle.close().catch(() => undefined);
+    // Only remove what we created (a failed 'wx' open may mean the name is someone else's file).
     // Best effort: the original error matters more than a failed cleanup.
-    if (!renamed) await fs.unlink(tempPath).catch(() => undefined);
+    if (created && !renamed) await fs.unlink(tempPath).catch(() => undefined);
     throw new AtomicWriteError(path, step, tempPath, cause);
   }
 }

@@ -77,6 +77,13 @@ describe('writeFileAtomic', () => {
     },
   );
 
+  it('a failed open removes nothing (the temp name may belong to someone else)', async () => {
+    const target = join(dir, 'model.safetensors');
+    const fs = faultyFs('open-temp');
+    await failure(writeFileAtomic(target, NEW, fs));
+    expect(fs.log).toEqual(['open temp wx']);
+  });
+
   it('a failure before the rename leaves no file where there was none', async () => {
     const target = join(dir, 'fresh.bin');
     await failure(writeFileAtomic(target, NEW, faultyFs('fsync')));
