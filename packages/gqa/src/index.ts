@@ -1,6 +1,7 @@
 export * from './accounting';
 export * from './allocation';
 export * from './attention';
+export * from './convert';
 export * from './grouped-attention';
 export * from './head-map';
 export * from './key-norms';
@@ -10,5 +11,6 @@ export * from './policies/learned';
 export * from './policies/perturbed';
 export * from './policies/policy';
 export * from './policies/static';
+export * from './search';
 export * from './telemetry';
 export * from './weights';
