@@ -1,0 +1,59 @@
+/** Workload A: fp32 square matmul C = A B at N = 128..1024, reported in GFLOP/s (2 N^3 FLOPs per call). */
+import { cpuBackend, type NDArray, Rng, uniform } from '@gqa-lab/tensor';
+import { type CaseOptions, rate, timeCase } from './harness';
+import { PEERS, usePeer } from './peers';
+
+export interface RateRow {
+  readonly workload: string;
+  readonly impl: string;
+  readonly unit: string;
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly samples: number;
+}
+
+/** Our side: the CPU backend's matmul kernel (threaded when the pool is on). */
+export function ourMatmul(n: number, seed = 1): () => NDArray {
+  const rng = new Rng(seed);
+  const a = uniform([n, n], -1, 1, rng);
+  const b = uniform([n, n], -1, 1, rng);
+  return () => cpuBackend.matmul(a, b);
+}
+
+/** Runs workload A for each size: gqa-lab then each tfjs peer, same inputs shape, same process. */
+export async function benchMatmul(
+  sizes: readonly number[],
+  impls: readonly { name: string; before?: () => void }[],
+  opts: CaseOptions,
+): Promise<RateRow[]> {
+  const rows: RateRow[] = [];
+  for (const n of sizes) {
+    const flops = 2 * n ** 3;
+    const workload = `A matmul ${n}`;
+    for (const impl of impls) {
+      impl.before?.();
+      const run = ourMatmul(n);
+      const t = await timeCase(`${workload} ${impl.name}`, () => void run(), opts);
+      rows.push({ workload, impl: impl.name, unit: 'GFLOP/s', ...rate(t, flops / 1e9), samples: t.samples });
+    }
+    for (const peer of PEERS) {
+      const tf = await usePeer(peer);
+      const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
+      const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
+      const t = await timeCase(
+        `${workload} ${peer}`,
+        () => {
+          const c = tf.matMul(a, b);
+          c.dataSync();
+          c.dispose();
+        },
+        opts,
+      );
+      a.dispose();
+      b.dispose();
+      rows.push({ workload, impl: peer, unit: 'GFLOP/s', ...rate(t, flops / 1e9), samples: t.samples });
+    }
+  }
+  return rows;
+}

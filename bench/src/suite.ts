@@ -1,0 +1,58 @@
+/** The whole suite: picks sizes (full or quick), runs every workload, writes JSON + Markdown. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ATTENTION_SHAPE } from './attention';
+import type { CaseOptions } from './harness';
+import { describeMachine } from './machine';
+import { benchMatmul } from './matmul';
+import { benchNorms } from './norms';
+import { usePeer, wasmHasSimd } from './peers';
+import { type Results, type Row, toMarkdown } from './report';
+import { ourImpls } from './threads';
+import { VIT_SHAPE } from './vit';
+import { benchAttention, benchVit } from './workloads';
+
+export interface BenchOptions {
+  /** Tiny sizes and one short sample each: checks the harness, measures nothing. */
+  readonly quick: boolean;
+  /** Run only workloads whose letter / name starts with this (A, B, C, norms). */
+  readonly only?: string;
+  /** Output folder (default bench/results). */
+  readonly outDir?: string;
+}
+
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+
+/** Runs the suite and writes `<outDir>/bench[-quick].json` and `.md`; returns the Markdown. */
+export async function runBench(
+  o: BenchOptions,
+): Promise<{ results: Results; markdown: string; files: string[] }> {
+  const opts: CaseOptions = o.quick ? { minSamples: 1, maxTime: 0.01 } : { minSamples: 5, maxTime: 2 };
+  const slow: CaseOptions = o.quick ? opts : { minSamples: 3, maxTime: 1 };
+  const wants = (k: string) => !o.only || k.startsWith(o.only);
+  const impls = ourImpls();
+  const rows: Row[] = [];
+  if (wants('A')) rows.push(...(await benchMatmul(o.quick ? [16, 32] : [128, 256, 512, 1024], impls, opts)));
+  if (wants('norms')) rows.push(...(await benchNorms(o.quick ? 8 : 4096, o.quick ? 16 : 256, opts)));
+  const attention = o.quick ? { batch: 2, tokens: 5, channels: 8, heads: 2 } : ATTENTION_SHAPE;
+  if (wants('B')) rows.push(...(await benchAttention(impls, opts, attention)));
+  const vit = o.quick ? { ...VIT_SHAPE, batch: 2, image: 8, dim: 8, depth: 1, heads: 2, mlp: 16 } : VIT_SHAPE;
+  if (wants('C')) rows.push(...(await benchVit(impls, slow, vit)));
+  impls[0].before?.();
+  await usePeer('tfjs-wasm');
+  const results: Results = {
+    machine: describeMachine(),
+    quick: o.quick,
+    threads: impls.length,
+    wasmSimd: await wasmHasSimd(),
+    rows,
+  };
+  const markdown = toMarkdown(results);
+  const dir = o.outDir ?? RESULTS;
+  mkdirSync(dir, { recursive: true });
+  const base = join(dir, o.quick ? 'bench-quick' : 'bench');
+  writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${base}.md`, markdown);
+  return { results, markdown, files: [`${base}.json`, `${base}.md`] };
+}
