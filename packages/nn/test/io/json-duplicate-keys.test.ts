@@ -24,7 +24,8 @@ describe('findDuplicateKey', () => {
   it('finds a key repeated inside a nested object, with its parent key', () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: 'grapheme', maxLength: 6 }),
+        // Not "a": that key is already used by the decoy at the top level.
+        fc.string({ unit: 'grapheme', maxLength: 6 }).filter((p) => p !== 'a'),
         fc.string({ unit: 'grapheme', maxLength: 6 }),
         fc.jsonValue({ maxDepth: 2 }),
         fc.boolean(),
