@@ -1,0 +1,77 @@
+/** Vertical bar chart with optional error bars: accuracy per variant. */
+import { colour, esc, type Frame, niceTicks, num, plotHeight, plotWidth, svgOpen, yAxis } from './svg';
+
+export interface Bar {
+  label: string;
+  value: number;
+  /** Half-height of the error bar (standard deviation); 0 draws none. */
+  error?: number;
+  /** Colour index (bars of the same variant share a colour across charts). */
+  colourIndex?: number;
+}
+
+export interface BarChartOptions {
+  id: string;
+  title: string;
+  yLabel: string;
+  /** Formats the value printed above each bar. */
+  format?: (v: number) => string;
+  /** Lower end of the y axis (default: a little under the smallest bar, so differences are visible). */
+  yMin?: number;
+}
+
+/** Renders bars left to right in the given order; deterministic for the same input. */
+export function barChart(bars: readonly Bar[], opts: BarChartOptions): string {
+  const frame: Frame = {
+    width: Math.max(360, 60 + bars.length * 64),
+    height: 300,
+    left: 56,
+    right: 12,
+    top: 28,
+    bottom: 64,
+  };
+  const fmt = opts.format ?? ((v: number) => v.toFixed(3));
+  const highs = bars.map((b) => b.value + (b.error ?? 0));
+  const lows = bars.map((b) => b.value - (b.error ?? 0));
+  const hiRaw = highs.length ? Math.max(...highs) : 1;
+  const loRaw = lows.length ? Math.min(...lows) : 0;
+  const span = Math.max(hiRaw - loRaw, Math.abs(hiRaw) * 0.05, 1e-6);
+  const lo = opts.yMin ?? Math.max(0, loRaw - span * 0.5);
+  const ticks = niceTicks(lo, hiRaw + span * 0.1);
+  const yLo = Math.min(lo, ticks[0]);
+  const yHi = Math.max(hiRaw + span * 0.1, ticks[ticks.length - 1]);
+  const y = (v: number) => frame.top + plotHeight(frame) * (1 - (v - yLo) / (yHi - yLo || 1));
+  const slot = plotWidth(frame) / Math.max(1, bars.length);
+  const parts = [
+    svgOpen(frame, opts.title, opts.id),
+    `<text x="${frame.left}" y="16" font-weight="bold">${esc(opts.title)}</text>`,
+  ];
+  parts.push(yAxis(frame, ticks, y, opts.yLabel));
+  bars.forEach((b, i) => {
+    const x = frame.left + i * slot + slot * 0.15;
+    const w = slot * 0.7;
+    const top = y(Math.max(b.value, yLo));
+    const base = y(yLo);
+    const cx = num(x + w / 2);
+    parts.push(
+      `<rect x="${num(x)}" y="${num(top)}" width="${num(w)}" height="${num(base - top)}" fill="${colour(b.colourIndex ?? i)}">` +
+        `<title>${esc(`${b.label}: ${fmt(b.value)}`)}</title></rect>`,
+    );
+    const err = b.error ?? 0;
+    if (err > 0) {
+      const [e1, e2] = [num(y(b.value + err)), num(y(b.value - err))];
+      parts.push(
+        `<path d="M${cx} ${e1}V${e2}M${num(x + w * 0.3)} ${e1}H${num(x + w * 0.7)}M${num(x + w * 0.3)} ${e2}H${num(x + w * 0.7)}" stroke="#333"/>`,
+      );
+    }
+    parts.push(
+      `<text x="${cx}" y="${num(y(b.value + err) - 4)}" text-anchor="middle">${esc(fmt(b.value))}</text>`,
+    );
+    const ly = num(frame.height - frame.bottom + 14);
+    parts.push(
+      `<text x="${cx}" y="${ly}" text-anchor="end" transform="rotate(-35 ${cx} ${ly})">${esc(b.label)}</text>`,
+    );
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
