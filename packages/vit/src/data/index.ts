@@ -1,5 +1,4 @@
 /** Public API of the @gqa-lab/vit datasets: codecs, loaders, augmentations and the DataLoader. */
-export { writeFileAtomic } from './atomic-write';
 export {
   adjustBrightness,
   adjustContrast,

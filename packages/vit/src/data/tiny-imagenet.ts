@@ -6,7 +6,7 @@
  */
 import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '@gqa-lab/nn';
 import type { Dataset } from './dataset';
 import { packTinyImageNet, unpackTinyImageNet } from './tiny-imagenet-cache';
 
