@@ -68,7 +68,7 @@ export function fuseQkv(
   }
   const stackRows = (parts: NDArray[]) => {
     const total = parts.reduce((n, p) => n + p.size, 0);
-    const out = new Float32Array(total);
+    const out = allocate(wq.dtype, total); // keeps float64 layers float64
     let o = 0;
     for (const p of parts) {
       out.set(p.values(), o);
