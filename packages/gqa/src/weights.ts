@@ -3,7 +3,7 @@
  * timm stores `qkv.weight` (3C, C) and `qkv.bias` (3C): rows [Q | K | V], each head-major
  * (head h owns rows h·d .. h·d + d - 1). A grouped layer has K and V with G·d rows instead of C.
  */
-import { formatShape, NDArray } from '@gqa-lab/tensor';
+import { allocate, formatShape, NDArray } from '@gqa-lab/tensor';
 
 /** Weights of an attention layer with H query heads and G key/value heads of size d (C = H·d). */
 export interface AttentionWeights {
