@@ -1,0 +1,331 @@
+/**
+ * The training loop, to be read top to bottom (after nanoGPT's train.py): AdamW with weight-decay
+ * groups, linear warmup + cosine lr, gradient clipping, optional label smoothing, an evaluation each
+ * epoch, the best checkpoint by test loss, atomic checkpoints with exact resume, a NaN / Inf guard,
+ * CSV / JSONL metrics, a progress line and peak memory.
+ *
+ * Exact resume: the checkpoint holds the model (policy buffers included), AdamW's moments, the step (the
+ * schedule is a pure function of it), the model's RNG and the position in the data; the DataLoader's
+ * batches depend only on (seed, epoch, batch), so k steps + save + load + (N - k) steps equal N steps.
+ */
+import { join } from 'node:path';
+import { crossEntropy } from '@gqa-lab/autograd';
+import {
+  AdamW,
+  clipGradNorm,
+  loadCheckpoint,
+  paramGroupsForDecay,
+  saveCheckpoint,
+  warmupCosineSchedule,
+} from '@gqa-lab/nn';
+import type { Augment } from './data/augment/image';
+import type { Dataset } from './data/dataset';
+import { DataLoader } from './data/loader';
+import { countCorrect, evaluate, type ImageClassifier } from './evaluate';
+import { PeakMemory } from './memory';
+import { type EpochMetrics, MetricsLog } from './metrics-log';
+import { formatDuration, Progress } from './progress';
+import {
+  type BestEpoch,
+  checkFingerprint,
+  initialLoopState,
+  loopStateFromJson,
+  loopStateToJson,
+} from './train-state';
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  /** Peak learning rate (after warmup). */
+  lr: number;
+  weightDecay: number;
+  betas?: [number, number];
+  warmupSteps?: number;
+  /** The cosine ends here (default 0; set minLr = lr for a constant rate, as the paper's recipe). */
+  minLr?: number;
+  /** Clip the global gradient norm to this (default: no clipping). */
+  clipNorm?: number;
+  labelSmoothing?: number;
+  /** Drives the data order and augmentations (the model's own RNG drives init, dropout and noise). */
+  seed: number;
+  augment?: Augment;
+  /** Per-channel normalisation for training and test images. */
+  normalize?: { mean: readonly number[]; std: readonly number[] };
+  /** Checkpoints (last.safetensors, best.safetensors) and metrics go here; nothing is written without it. */
+  outDir?: string;
+  /** true: continue from outDir/last.safetensors; a string: from that checkpoint file. */
+  resume?: boolean | string;
+  /** Also write last.safetensors every this many steps (it is always written at each epoch end). */
+  checkpointEvery?: number;
+  /** Progress / steps.jsonl every this many steps (default 10). */
+  logEvery?: number;
+  /** No progress output. */
+  quiet?: boolean;
+  /** Stop after this many steps in all (the schedule still spans `epochs`, so a cut run resumes exactly). */
+  maxSteps?: number;
+  /** Step given to attention: the global step (default) or the batch index in the epoch, as the published DGQA code. */
+  attentionStep?: 'global' | 'batchInEpoch';
+  /** Evaluation batch size (default batchSize). */
+  evalBatchSize?: number;
+}
+
+export interface StepInfo {
+  epoch: number;
+  batch: number;
+  /** Steps done, this one included. */
+  step: number;
+  loss: number;
+  accuracy: number;
+  lr: number;
+  /** Total gradient norm before clipping (NaN when not clipping). */
+  gradNorm: number;
+}
+
+export interface TrainHooks {
+  onStep?: (info: StepInfo) => void;
+  onEpoch?: (metrics: EpochMetrics) => void;
+}
+
+export interface TrainResult {
+  history: EpochMetrics[];
+  best: BestEpoch;
+  steps: number;
+  peakRssMB: number;
+  peakHeapMB: number;
+  /** Wall-clock seconds, earlier segments of a resumed run included. */
+  seconds: number;
+}
+
+/** Thrown when the loss or the gradient norm is NaN / Inf; the last good checkpoint is left untouched. */
+export class NonFiniteLossError extends Error {
+  constructor(
+    readonly what: 'loss' | 'gradient norm' | 'parameters',
+    readonly value: number,
+    readonly step: number,
+    readonly epoch: number,
+    readonly checkpoint: string | null,
+  ) {
+    super(
+      `train: ${what === 'parameters' ? 'a parameter' : what} is ${value} at step ${step + 1} (epoch ${epoch + 1}); stopped without saving. ` +
+        (checkpoint ? `The last good checkpoint is ${checkpoint}.` : 'No checkpoint had been written yet.'),
+    );
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+/** The first NaN / Inf among the model's parameters, or null when all are finite. */
+function firstNonFinite(model: ImageClassifier): number | null {
+  for (const p of model.parameters()) {
+    const v = p.data.values();
+    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return v[i];
+  }
+  return null;
+}
+
+/** Trains `model` on data.train, evaluating on data.test each epoch; see TrainConfig. */
+export async function train(
+  model: ImageClassifier,
+  data: { train: Dataset; test: Dataset },
+  cfg: TrainConfig,
+  hooks: TrainHooks = {},
+): Promise<TrainResult> {
+  // --- data: batches depend only on (seed, epoch, batch) ---
+  if (data.train.n < cfg.batchSize)
+    throw new RangeError(
+      `train: batchSize ${cfg.batchSize} is larger than the training set (${data.train.n} images)`,
+    );
+  const loader = new DataLoader(data.train, {
+    batchSize: cfg.batchSize,
+    shuffle: true,
+    dropLast: true,
+    seed: cfg.seed,
+    augment: cfg.augment,
+    normalize: cfg.normalize,
+  });
+  const batches = loader.numBatches;
+  const totalSteps = cfg.epochs * batches;
+  const stopAt = Math.min(totalSteps, cfg.maxSteps ?? totalSteps);
+  // --- optimizer and schedule (a pure function of the step) ---
+  const optimizer = new AdamW(paramGroupsForDecay(model, cfg.weightDecay, ['cls_token', 'pos_embed']), {
+    lr: cfg.lr,
+    betas: cfg.betas ?? [0.9, 0.999],
+  });
+  const schedule = warmupCosineSchedule({
+    lr: cfg.lr,
+    warmupSteps: Math.min(cfg.warmupSteps ?? 0, totalSteps),
+    totalSteps,
+    minLr: cfg.minLr ?? 0,
+  });
+  // --- state, fresh or from a checkpoint ---
+  const lastPath = cfg.outDir ? join(cfg.outDir, 'last.safetensors') : null;
+  const bestPath = cfg.outDir ? join(cfg.outDir, 'best.safetensors') : null;
+  const fingerprint = {
+    batchSize: cfg.batchSize,
+    seed: cfg.seed,
+    epochs: cfg.epochs,
+    datasetSize: data.train.n,
+    model: `${model.constructor.name}:${model.numParameters()}`,
+  };
+  let s = initialLoopState(fingerprint);
+  const resumePath = typeof cfg.resume === 'string' ? cfg.resume : cfg.resume ? lastPath : null;
+  if (cfg.resume && !resumePath)
+    throw new Error('train: resume: true needs outDir (or pass a checkpoint path)');
+  if (resumePath) {
+    const loaded = await loadCheckpoint(resumePath, { model, optimizer, rng: model.rng });
+    s = loopStateFromJson(resumePath, loaded.extra);
+    checkFingerprint(resumePath, s.fingerprint, fingerprint);
+  }
+  const metrics = cfg.outDir
+    ? new MetricsLog(cfg.outDir, resumePath ? { epoch: s.epoch + 1, step: s.step } : undefined)
+    : null;
+  const progress = cfg.quiet ? null : new Progress({ every: cfg.logEvery ?? 10 });
+  const memory = new PeakMemory();
+  memory.sample();
+  let savedGood: string | null = resumePath;
+  const save = async (path: string) => {
+    // A step can turn weights into NaN with a finite loss; such weights never overwrite a good checkpoint.
+    const bad = firstNonFinite(model);
+    if (bad !== null) {
+      const epoch = s.batch === 0 && s.step > 0 ? s.epoch - 1 : s.epoch; // the epoch the last step was in
+      throw new NonFiniteLossError('parameters', bad, s.step - 1, epoch, savedGood);
+    }
+    await saveCheckpoint(path, {
+      model,
+      optimizer,
+      rng: model.rng,
+      step: s.step,
+      epoch: s.epoch,
+      extra: loopStateToJson(s),
+    });
+  };
+  const segmentStart = performance.now();
+  const elapsed = () => s.elapsedSeconds + (performance.now() - segmentStart) / 1000;
+
+  // --- the loop ---
+  let cutEpoch: EpochMetrics | null = null;
+  model.train();
+  while (s.epoch < cfg.epochs && s.step < stopAt) {
+    const epochStart = performance.now() - s.epochSeconds * 1000;
+    for (const { images, labels } of loader.epoch(s.epoch, s.batch)) {
+      if (s.step >= stopAt) break;
+      const t0 = performance.now();
+      const lr = schedule(s.step);
+      optimizer.setLr(lr);
+      const attnStep = cfg.attentionStep === 'batchInEpoch' ? s.batch : s.step;
+      const logits = model.forward(images, { step: attnStep }); // (B, K)
+      const loss = crossEntropy(logits, labels, { labelSmoothing: cfg.labelSmoothing ?? 0 });
+      const lossValue = loss.item();
+      if (!Number.isFinite(lossValue))
+        throw new NonFiniteLossError('loss', lossValue, s.step, s.epoch, savedGood);
+      optimizer.zeroGrad();
+      loss.backward();
+      let gradNorm = Number.NaN;
+      if (cfg.clipNorm !== undefined) {
+        gradNorm = clipGradNorm(model.parameters(), cfg.clipNorm);
+        if (!Number.isFinite(gradNorm))
+          throw new NonFiniteLossError('gradient norm', gradNorm, s.step, s.epoch, savedGood);
+      }
+      optimizer.step();
+      // --- bookkeeping ---
+      const correct = countCorrect(logits.data, labels);
+      s.step++;
+      s.batch++;
+      s.lossSum += lossValue * labels.length;
+      s.correct += correct;
+      s.seen += labels.length;
+      s.trainSeconds += (performance.now() - t0) / 1000;
+      s.epochSeconds = (performance.now() - epochStart) / 1000;
+      memory.sample();
+      const info = {
+        epoch: s.epoch + 1,
+        batch: s.batch,
+        step: s.step,
+        loss: lossValue,
+        accuracy: correct / labels.length,
+        lr,
+        gradNorm,
+      };
+      hooks.onStep?.(info);
+      if (metrics && s.step % (cfg.logEvery ?? 10) === 0) metrics.appendStep({ ...info });
+      const rate = s.seen / Math.max(s.trainSeconds, 1e-9);
+      progress?.update({
+        epoch: s.epoch + 1,
+        epochs: cfg.epochs,
+        batch: s.batch,
+        batches,
+        loss: s.lossSum / s.seen,
+        accuracy: s.correct / s.seen,
+        imagesPerSecond: rate,
+        etaSeconds: ((stopAt - s.step) * cfg.batchSize) / rate,
+      });
+      if (lastPath && cfg.checkpointEvery && s.step % cfg.checkpointEvery === 0 && s.batch < batches) {
+        await save(lastPath);
+        savedGood = lastPath;
+      }
+    }
+    // --- end of the epoch (or of the run, when maxSteps cuts it): evaluate, log, checkpoint ---
+    if (s.seen === 0) break;
+    const epochDone = s.batch === batches;
+    // Evaluation must not move the training RNG (PGQA reference draws noise in eval mode), so that
+    // when a run is evaluated never changes how it trains.
+    const rngState = model.rng?.getState();
+    const test = evaluate(model, data.test, {
+      batchSize: cfg.evalBatchSize ?? cfg.batchSize,
+      normalize: cfg.normalize,
+      step: s.step,
+    });
+    if (rngState) model.rng?.setState(rngState);
+    const row: EpochMetrics = {
+      epoch: s.epoch + 1,
+      step: s.step,
+      trainLoss: s.lossSum / s.seen,
+      trainAccuracy: s.correct / s.seen,
+      testLoss: test.loss,
+      testAccuracy: test.accuracy,
+      lr: schedule(s.step - 1),
+      imagesPerSecond: s.seen / Math.max(s.trainSeconds, 1e-9),
+      seconds: (performance.now() - epochStart) / 1000,
+    };
+    const isBest = s.best === null || row.testLoss < s.best.testLoss;
+    if (isBest) s.best = { epoch: row.epoch, testLoss: row.testLoss, testAccuracy: row.testAccuracy };
+    metrics?.appendEpoch(row);
+    hooks.onEpoch?.(row);
+    progress?.line(
+      `epoch ${row.epoch}/${cfg.epochs}: train loss ${row.trainLoss.toFixed(4)} acc ${(100 * row.trainAccuracy).toFixed(2)}% | ` +
+        `test loss ${row.testLoss.toFixed(4)} acc ${(100 * row.testAccuracy).toFixed(2)}% | ` +
+        `${row.imagesPerSecond.toFixed(0)} img/s, ${formatDuration(row.seconds)}, peak rss ${memory.peaks.rssMB.toFixed(0)} MB`,
+    );
+    if (epochDone) {
+      // Only whole epochs enter the saved history; a cut one is reported now and again, whole, after resuming.
+      s.history.push(row);
+      s = {
+        ...s,
+        epoch: s.epoch + 1,
+        batch: 0,
+        lossSum: 0,
+        correct: 0,
+        seen: 0,
+        trainSeconds: 0,
+        epochSeconds: 0,
+      };
+    } else {
+      cutEpoch = row;
+    }
+    s.elapsedSeconds = elapsed();
+    if (lastPath) {
+      await save(lastPath);
+      savedGood = lastPath;
+    }
+    if (bestPath && isBest) await save(bestPath);
+    if (!epochDone) break;
+  }
+  const peaks = memory.peaks;
+  return {
+    history: cutEpoch ? [...s.history, cutEpoch] : [...s.history],
+    best: s.best ?? { epoch: 0, testLoss: Number.NaN, testAccuracy: Number.NaN },
+    steps: s.step,
+    peakRssMB: peaks.rssMB,
+    peakHeapMB: peaks.heapMB,
+    seconds: elapsed(),
+  };
+}
