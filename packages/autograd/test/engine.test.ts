@@ -186,3 +186,14 @@ describe('anomaly mode', () => {
     expect(() => T.detectAnomaly(() => y.backward())).toThrow(/^anomaly: sqrt backward produced Infinity/);
   });
 });
+
+describe('cast', () => {
+  it('sends the gradient back in the input dtype', () => {
+    const x = T.tensor([1.5, -2], { dtype: 'float32', requiresGrad: true });
+    const y = T.cast(x, 'float64');
+    expect(y.dtype).toBe('float64');
+    T.sum(T.mul(y, 3)).backward();
+    expect(x.grad?.dtype).toBe('float32');
+    expect(x.grad?.toArray()).toEqual([3, 3]);
+  });
+});

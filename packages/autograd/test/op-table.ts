@@ -604,6 +604,119 @@ export const OP_CASES: OpCase[] = [
     run: (_d, x) => T.clamp(x, -0.5, 0.7),
     reference: (_d, x) => mapValues(x, (v) => Math.min(Math.max(v, -0.5), 0.7)),
   },
+  {
+    name: 'split+stack',
+    inputs: fc
+      .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }))
+      .chain(([n, c]) => fc.record({ arrays: fc.tuple(arr([n, c])), ints: fc.constant([n, c]) })),
+    // Split rows into pieces of 2, reverse their order, stack the first rows of each piece along a new axis 1.
+    run: (_d, x) =>
+      T.stack(
+        T.split(x, 2, 0)
+          .reverse()
+          .map((p) => T.squeeze(T.slice(p, [{ stop: 1 }]), [0])),
+        1,
+      ),
+    reference: (d, x) => {
+      const [n, c] = d.ints;
+      const starts = Array.from({ length: Math.ceil(n / 2) }, (_, i) => i * 2).reverse();
+      const values: number[] = [];
+      for (let j = 0; j < c; j++) for (const s0 of starts) values.push(x.get(s0, j));
+      return { shape: [c, starts.length], values };
+    },
+    errors: [
+      {
+        call: () => T.split(T.zeros([5]), [2, 2]),
+        message: /^split: sizes \[2, 2\] sum to 4, but dim 0 is 5$/,
+      },
+    ],
+  },
+  {
+    name: 'chunk',
+    inputs: draw(fc.constant([[5, 2]])),
+    run: (_d, x) =>
+      T.concat(
+        T.chunk(x, 3, 0).map((p) => T.mul(p, T.sum(p))),
+        0,
+      ),
+    reference: (_d, x) => {
+      const rows = elements(x);
+      const pieces = [[0, 1], [2, 3], [4]];
+      const values: number[] = [];
+      for (const p of pieces) {
+        const total = p.reduce((acc, r) => acc + rows[2 * r] + rows[2 * r + 1], 0);
+        for (const r of p) values.push(rows[2 * r] * total, rows[2 * r + 1] * total);
+      }
+      return { shape: [5, 2], values };
+    },
+  },
+  {
+    name: 'std',
+    // Distinct values: std has a kink (NaN gradient, as in PyTorch) where all values are equal.
+    inputs: shapeArb(1, 2, 4, 2).chain((s) =>
+      fc.record({ arrays: fc.tuple(arr(s, -2, 2, 0, true)), ints: fc.constant([]) }),
+    ),
+    run: (_d, x) => T.std(x, -1, { keepdims: true }),
+    reference: (_d, x) =>
+      refReduceOver(x, [x.rank - 1], true, (vs) => {
+        const m = sumOf(vs) / vs.length;
+        return Math.sqrt(sumOf(vs.map((v) => (v - m) ** 2)) / (vs.length - 1));
+      }),
+  },
+  {
+    name: 'maskedFill+transpose+expand',
+    inputs: fc
+      .tuple(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(fc.boolean(), { minLength: 9, maxLength: 9 }),
+      )
+      .chain(([m, n, mask]) =>
+        fc.record({ arrays: fc.tuple(arr([m, 1])), ints: fc.constant([m, n, ...mask.map(Number)]) }),
+      ),
+    run: (d, x) =>
+      T.maskedFill(
+        T.transpose(T.expand(x, [d.ints[0], d.ints[1]])),
+        maskFor({ arrays: [], ints: d.ints.slice(2) }, [d.ints[1], d.ints[0]]),
+        -7,
+      ),
+    reference: (d, x) => {
+      const [m, n] = d.ints;
+      const mask = d.ints.slice(2);
+      const values = indices([n, m]).map(([, j], k) => (mask[k % mask.length] ? -7 : x.get(j, 0)));
+      return { shape: [n, m], values };
+    },
+  },
+  {
+    name: 'scatterAdd+indexAdd',
+    inputs: fc
+      .tuple(fc.integer({ min: 1, max: 3 }), fc.array(fc.nat(99), { minLength: 6, maxLength: 6 }))
+      .chain(([n, picks]) => fc.record({ arrays: fc.tuple(arr([2, 3])), ints: fc.constant([n, ...picks]) })),
+    // scatterAdd rows of src into n rows along axis 0; then indexAdd those rows into 2 slots.
+    run: (d, x) => {
+      const n = d.ints[0];
+      const idx = NDArray.of(
+        Int32Array.from(d.ints.slice(1), (p) => p % n),
+        [2, 3],
+      );
+      const scattered = T.scatterAdd([n, 3], 0, idx, x);
+      return T.indexAdd(
+        [2, 3],
+        0,
+        Int32Array.from({ length: n }, (_, i) => i % 2),
+        scattered,
+      );
+    },
+    reference: (d, x) => {
+      const n = d.ints[0];
+      const out = new Array<number>(6).fill(0);
+      d.ints.slice(1).forEach((p, k) => {
+        const row = (p % n) % 2;
+        out[row * 3 + (k % 3)] += x.get(Math.floor(k / 3), k % 3);
+      });
+      return { shape: [2, 3], values: out };
+    },
+  },
 ];
 
 function gatherIndex(d: Draw): Int32Array {
