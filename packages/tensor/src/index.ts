@@ -2,6 +2,7 @@ export * from './backend';
 export * from './cpu';
 export * from './creation';
 export * from './dtype';
+export * from './gpujs';
 export * from './ndarray';
 export * from './registry';
 export * from './rng';

@@ -1,0 +1,145 @@
+/**
+ * createGpuBackend: the gpu.js Backend. gpu.js is an optional dependency loaded on demand, so importing
+ * @gqa-lab/tensor never needs it. A requested mode either starts and runs its own kernel class or throws;
+ * only `auto` may choose the CPU backend, and it says so once.
+ */
+import type { Backend } from '../backend';
+import { cpuBackend } from '../cpu';
+import { Dispatcher, type OpCounts } from './dispatch';
+import { gpuBinary, gpuMatmul, gpuReduce, gpuUnary } from './ops-basic';
+import {
+  gpuLayerNorm,
+  gpuLayerNormBackward,
+  gpuLogsumexp,
+  gpuSoftmax,
+  gpuSoftmaxBackward,
+} from './ops-normalize';
+import { type Program, singleStep } from './program';
+import type { RunnerStats } from './runner';
+import { makeTables } from './tables';
+import { WebGpuWorkerDevice } from './worker-device';
+
+export type GpuMode = 'webgpu' | 'headlessgl' | 'webgl' | 'webgl2';
+
+export interface GpuBackendOptions {
+  /** webgpu (Node: Dawn on EGL), headlessgl (Node: needs gl built and X), webgl / webgl2 (browsers), or auto. */
+  readonly mode: GpuMode | 'auto';
+  /** Ops with fewer output elements than this run the CPU kernel (launch + transfer cost more). Default 4096. */
+  readonly threshold?: number;
+  /** Where size-limit fallbacks and auto's choice are reported (default console.warn). */
+  readonly warn?: (message: string) => void;
+}
+
+/** A Backend plus what actually runs underneath. */
+export interface GpuBackend extends Backend {
+  readonly mode: GpuMode | 'cpu';
+  /** gpu.js kernel class that runs the GPU kernels (WebGPUKernel, HeadlessGLKernel, ...), or 'cpu'. */
+  readonly kernelClass: string;
+  /** The adapter or context in words (e.g. "llvmpipe ..."). */
+  readonly device: string;
+  /** Per-op counts of GPU and CPU kernel runs (with the CPU reasons). */
+  readonly counts: ReadonlyMap<string, OpCounts>;
+  /** Compiled kernels, programs run, device results alive (0 between ops). */
+  runnerStats(): RunnerStats;
+  /** Frees device memory and kernels; the backend must not be used afterwards. */
+  dispose(): void;
+}
+
+interface Device {
+  readonly kernelClass: string;
+  readonly adapter: string;
+  run(program: Program): Float32Array[];
+  readonly stats: RunnerStats;
+  close(): void;
+}
+
+const GL_CLASS: Record<Exclude<GpuMode, 'webgpu'>, string> = {
+  headlessgl: 'HeadlessGLKernel',
+  webgl: 'WebGLKernel',
+  webgl2: 'WebGL2Kernel',
+};
+
+async function startGlDevice(mode: Exclude<GpuMode, 'webgpu'>): Promise<Device> {
+  const { GPU } = await import('gpu.js');
+  const { ProgramRunner } = await import('./runner');
+  const runner = new ProgramRunner(new GPU({ mode }), GL_CLASS[mode]);
+  // A first kernel proves the context exists; gpu.js would otherwise fall back at the first real op.
+  runner.runSync(singleStep('unary.neg', [new Float32Array([1])], 1));
+  return {
+    kernelClass: runner.expectedClass,
+    adapter: mode,
+    run: (p) => runner.runSync(p),
+    get stats() {
+      return runner.stats;
+    },
+    close: () => runner.dispose(),
+  };
+}
+
+async function startDevice(mode: GpuMode): Promise<Device> {
+  try {
+    if (mode === 'webgpu') return new WebGpuWorkerDevice();
+    return await startGlDevice(mode);
+  } catch (e) {
+    throw new Error(
+      `createGpuBackend: mode ${mode} is not available: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
+
+/** Starts the gpu.js backend in `mode`; throws naming the mode and the cause when it cannot start. */
+export async function createGpuBackend(options: GpuBackendOptions): Promise<GpuBackend> {
+  const warn = options.warn ?? ((m: string) => console.warn(m));
+  let device: Device;
+  if (options.mode === 'auto') {
+    const order: GpuMode[] = typeof process === 'undefined' ? ['webgl2', 'webgl'] : ['webgpu', 'headlessgl'];
+    const errors: string[] = [];
+    for (const mode of order) {
+      try {
+        device = await startDevice(mode);
+        return wrap(mode, device, options.threshold ?? 4096, warn);
+      } catch (e) {
+        errors.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    warn(`createGpuBackend(auto): no GPU mode started, using the CPU backend (${errors.join('; ')})`);
+    return cpuGpuBackend();
+  }
+  device = await startDevice(options.mode);
+  return wrap(options.mode, device, options.threshold ?? 4096, warn);
+}
+
+function cpuGpuBackend(): GpuBackend {
+  return {
+    ...cpuBackend,
+    mode: 'cpu',
+    kernelClass: 'cpu',
+    device: 'cpu',
+    counts: new Map(),
+    runnerStats: () => ({ kernelsCompiled: 0, programsRun: 0, liveDeviceResults: 0 }),
+    dispose: () => {},
+  };
+}
+
+function wrap(mode: GpuMode, device: Device, threshold: number, warn: (m: string) => void): GpuBackend {
+  const d = new Dispatcher((p) => device.run(p), threshold, warn);
+  const cpu = cpuBackend;
+  return {
+    ...cpu,
+    ...makeTables(d, cpu, gpuUnary, gpuBinary, gpuReduce),
+    name: `gpujs-${mode}`,
+    mode,
+    kernelClass: device.kernelClass,
+    device: device.adapter,
+    counts: d.counts,
+    runnerStats: () => ({ ...device.stats }),
+    dispose: () => device.close(),
+    matmul: (a, b) => gpuMatmul(d, cpu, a, b),
+    softmax: (x, axis) => gpuSoftmax(d, cpu, x, axis),
+    softmaxBackward: (y, dy, axis) => gpuSoftmaxBackward(d, cpu, y, dy, axis),
+    logsumexp: (x, axis, keepdims) => gpuLogsumexp(d, cpu, x, axis, keepdims),
+    layerNorm: (x, w, b, eps) => gpuLayerNorm(d, cpu, x, w, b, eps),
+    layerNormBackward: (dy, x, w, mean, rstd, hasBias) =>
+      gpuLayerNormBackward(d, cpu, dy, x, w, mean, rstd, hasBias),
+  };
+}

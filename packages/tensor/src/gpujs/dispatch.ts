@@ -1,0 +1,75 @@
+/**
+ * The GPU-or-CPU decision for every op (tfjs cpuKernelImpl pattern) and its bookkeeping: float32 inputs of at
+ * least `threshold` elements run on the GPU; float64 / int32, tiny or empty inputs, invalid inputs (so the
+ * CPU kernel throws its documented message) and buffers over MAX_GPU_ELEMENTS run the CPU kernel.
+ */
+import type { NDArray } from '../ndarray';
+import { formatShape } from '../shape';
+import { MAX_GPU_ELEMENTS, type Program } from './program';
+
+/** Why an op ran on the CPU; `cpu-only` ops have no GPU kernel by design (index and data-movement ops). */
+export type CpuReason = 'dtype' | 'small' | 'empty' | 'invalid' | 'too-large' | 'cpu-only';
+
+/** Per-op run counts: which kernel class ran how often, and why the CPU ran. */
+export interface OpCounts {
+  gpu: number;
+  cpu: number;
+  cpuReasons: Partial<Record<CpuReason, number>>;
+}
+
+/** Runs programs on the device and decides / counts where each op runs. */
+export class Dispatcher {
+  readonly counts = new Map<string, OpCounts>();
+  private readonly warned = new Set<string>();
+
+  constructor(
+    readonly run: (program: Program) => Float32Array[],
+    readonly threshold: number,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  private entry(op: string): OpCounts {
+    let c = this.counts.get(op);
+    if (!c) {
+      c = { gpu: 0, cpu: 0, cpuReasons: {} };
+      this.counts.set(op, c);
+    }
+    return c;
+  }
+
+  /** Where `op` runs for these float inputs: null means GPU, otherwise the reason for the CPU. */
+  place(op: string, xs: readonly NDArray[], work: number): CpuReason | null {
+    if (xs.some((x) => x.dtype !== 'float32')) return 'dtype';
+    if (xs.some((x) => x.size === 0) || work === 0) return 'empty';
+    const big = xs.find((x) => x.size > MAX_GPU_ELEMENTS);
+    if (big || work > MAX_GPU_ELEMENTS) {
+      const key = `${op}:${formatShape(big?.shape ?? [work])}`;
+      if (!this.warned.has(key)) {
+        this.warned.add(key);
+        this.warn(
+          `gpujs: ${op} on ${big ? formatShape(big.shape) : `${work} outputs`} exceeds ${MAX_GPU_ELEMENTS} elements per buffer; running the CPU kernel`,
+        );
+      }
+      return 'too-large';
+    }
+    if (work < this.threshold) return 'small';
+    return null;
+  }
+
+  countGpu(op: string): void {
+    this.entry(op).gpu++;
+  }
+
+  countCpu(op: string, reason: CpuReason): void {
+    const c = this.entry(op);
+    c.cpu++;
+    c.cpuReasons[reason] = (c.cpuReasons[reason] ?? 0) + 1;
+  }
+}
+
+/** The elements of a float32 array as a dense Float32Array (copies only when the layout requires it). */
+export function f32(x: NDArray): Float32Array {
+  const v = x.values();
+  if (!(v instanceof Float32Array)) throw new TypeError(`gpujs: expected float32, got ${x.dtype}`);
+  return v;
+}

@@ -1,0 +1,25 @@
+/** Messages between the main thread and the webgpu worker (plain data, structured-cloned). */
+import type { MessagePort } from 'node:worker_threads';
+import type { Program } from './program';
+import type { RunnerStats } from './runner';
+
+export type WorkerRequest =
+  | { readonly kind: 'init' }
+  | { readonly kind: 'run'; readonly program: Program }
+  | { readonly kind: 'dispose' };
+
+export type WorkerReply =
+  | {
+      readonly ok: true;
+      readonly kernelClass: string;
+      readonly adapter: string;
+      readonly outputs: Float32Array[];
+      readonly stats: RunnerStats;
+    }
+  | { readonly ok: false; readonly error: string };
+
+/** Data given to the worker at start: the reply port and the flag it notifies after each reply. */
+export interface WorkerInit {
+  readonly port: MessagePort;
+  readonly flag: SharedArrayBuffer;
+}
