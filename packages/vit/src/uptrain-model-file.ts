@@ -3,6 +3,8 @@
  * metadata, the ViTConfig plus per-layer group sizes, so `eval`, `convert` and `uptrain --checkpoint` can rebuild
  * any variant, including QCQA / AsymGQA layers with unequal groups.
  */
+
+import { WeightedGroupedQueryAttention } from '@gqa-lab/gqa';
 import { fromNDArray, loadSafetensorsFile, saveSafetensorsFile, toNDArray } from '@gqa-lab/nn';
 import type { NDArray } from '@gqa-lab/tensor';
 import { Rng } from '@gqa-lab/tensor';
@@ -16,6 +18,8 @@ export interface ModelFileMeta {
   config: ViTConfig;
   /** Per-layer query heads per KV head, when they differ from the config's uniform split (QCQA, AsymGQA). */
   groupSizes: number[][] | null;
+  /** The per-channel normalisation the model was trained with (eval must use the same), or null. */
+  normalize: { mean: number[]; std: number[] } | null;
   /** Free-form provenance (variant name, source checkpoint, accuracy). */
   info: Record<string, string | number>;
 }
@@ -25,11 +29,21 @@ export async function saveModelFile(
   path: string,
   model: ViT,
   groupSizes: number[][] | null,
+  normalize: { mean: number[]; std: number[] } | null,
   info: Record<string, string | number> = {},
 ): Promise<void> {
   const tensors = new Map([...model.stateDict()].map(([k, v]) => [k, fromNDArray(v)] as const));
-  const meta: ModelFileMeta = { config: model.config, groupSizes, info };
+  const meta: ModelFileMeta = { config: savedConfig(model), groupSizes, normalize, info };
   await saveSafetensorsFile(path, tensors, { [META_KEY]: JSON.stringify(meta) });
+}
+
+/** The config to store: a WGQA model whose layers were all folded is saved as the plain GQA it now is. */
+function savedConfig(model: ViT): ViTConfig {
+  const c = model.config;
+  const folded =
+    c.variant.kind === 'wgqa' &&
+    !model.attentionLayers().some((a) => a instanceof WeightedGroupedQueryAttention);
+  return folded ? { ...c, variant: { ...c.variant, kind: 'gqa' } } : c;
 }
 
 /** Reads a model file written by saveModelFile; errors name the file and what is wrong with it. */

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * `gqa-lab`: the command line of the up-training lab. Subcommands train, uptrain, eval, convert and report;
+ * `gqa-lab <command> --help` lists each one's flags. Usage errors exit with 2, other failures with 1.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { nearest, UsageError } from './cli/args';
+import { convertCommand } from './cli/convert-command';
+import { evalCommand } from './cli/eval-command';
+import { reportCommand } from './cli/report-command';
+import { trainCommand } from './cli/train-command';
+import { uptrainCommand } from './cli/uptrain-command';
+
+type Command = (argv: readonly string[], print: (s: string) => void) => Promise<void>;
+
+export const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
+  uptrain: {
+    run: uptrainCommand,
+    summary: 'the experiment: MHA -> every variant, fine-tune, compare, report',
+  },
+  train: { run: trainCommand, summary: 'train one ViT (any variant) and save a model file' },
+  eval: { run: evalCommand, summary: 'test loss and accuracy of a model file' },
+  convert: { run: convertCommand, summary: 'MHA model file -> a grouped variant model file' },
+  report: { run: reportCommand, summary: 'rebuild report.html from results.json' },
+};
+
+export const MAIN_HELP = [
+  'Usage: gqa-lab <command> [flags]',
+  '',
+  'Commands:',
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)}${c.summary}`),
+  '',
+  'Run `gqa-lab <command> --help` for the flags of a command.',
+  '',
+].join('\n');
+
+/** Runs the command line; returns the exit code (0 ok, 1 failure, 2 usage error). */
+export async function main(
+  argv: readonly string[],
+  io: { print: (s: string) => void; error: (s: string) => void } = {
+    print: (s) => console.log(s),
+    error: (s) => console.error(s),
+  },
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.print(MAIN_HELP);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    const hint = nearest(name, Object.keys(COMMANDS));
+    io.error(`gqa-lab: unknown command '${name}'${hint ? `; did you mean '${hint}'?` : ''}\n\n${MAIN_HELP}`);
+    return 2;
+  }
+  try {
+    await command.run(rest, io.print);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.error(e.message);
+      return 2;
+    }
+    io.error(`gqa-lab ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env.GQA_LAB_DEBUG && e instanceof Error && e.stack) io.error(e.stack);
+    return 1;
+  }
+}
+
+// Run when executed directly (tsx packages/vit/src/cli.ts, or the gqa-lab bin), not when imported by tests.
+const entry = process.argv[1];
+if (entry && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) {
+  process.exitCode = await main(process.argv.slice(2));
+}

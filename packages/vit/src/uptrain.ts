@@ -1,0 +1,234 @@
+/**
+ * The up-training experiment (the paper's recipe, laptop-sized): pretrain or load an MHA ViT, convert it to each
+ * variant at each KV-head count, fine-tune every conversion with the same seed and budget, evaluate, and write
+ * results.json, results.csv, summary.md and one self-contained report.html.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Rng } from '@gqa-lab/tensor';
+import type { ViTConfig } from './config';
+import { DataLoader } from './data/loader';
+import { evaluate } from './evaluate';
+import { renderReport } from './report/html';
+import { train } from './train';
+import type { UptrainConfig } from './uptrain-config';
+import { type ExperimentData, loadExperimentData, presetForData } from './uptrain-data';
+import { loadModelFile, saveModelFile } from './uptrain-model-file';
+import { attachTelemetry, captureKeys, detachTelemetry, tracesFrom } from './uptrain-probes';
+import {
+  type EpochRecord,
+  RESULTS_SCHEMA,
+  resultsCsv,
+  summaryMarkdown,
+  type UptrainResults,
+  type UptrainVariant,
+  type VariantRun,
+} from './uptrain-results';
+import { convertToVariant, foldWeightedLayers } from './uptrain-variants';
+import { createViT, type ViT } from './vit';
+
+export interface UptrainOptions {
+  /** Progress lines (default: console.log). */
+  log?: (line: string) => void;
+  /** Use this data instead of loading `config.data` (tests). */
+  data?: ExperimentData;
+  /** Use this model shape instead of the preset (tests); it must be MHA. */
+  modelConfig?: ViTConfig;
+  /** Show the per-step progress bar of the training loop (default true). */
+  progress?: boolean;
+  /** Write the output files (default true). */
+  write?: boolean;
+}
+
+const TRACED: readonly UptrainVariant[] = ['kdgqa', 'dgqa-diff', 'dgqa-ema'];
+
+/** Runs the whole experiment; see the file comment. Deterministic for a given config on the CPU. */
+export async function runUptrain(cfg: UptrainConfig, options: UptrainOptions = {}): Promise<UptrainResults> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const started = performance.now();
+  const loaded = options.data ?? (await loadExperimentData(cfg.data, cfg.trainLimit, cfg.testLimit));
+  const checkpoint = cfg.checkpoint ? await loadModelFile(cfg.checkpoint, cfg.seeds[0]) : null;
+  // A loaded model keeps the normalisation it was trained with.
+  const data = checkpoint?.meta.normalize ? { ...loaded, normalize: checkpoint.meta.normalize } : loaded;
+  log(
+    `data: ${data.info.name} (${data.info.source}), ${data.info.trainSize} train / ${data.info.testSize} test`,
+  );
+  const loaderOpts = { batchSize: cfg.batchSize, normalize: data.normalize };
+  const stepsPerEpoch = Math.floor(data.train.n / cfg.batchSize);
+  const fit = (model: ViT, epochs: number, lr: number, seed: number) =>
+    train(
+      model,
+      { train: data.train, test: data.test },
+      {
+        epochs,
+        lr,
+        seed,
+        weightDecay: cfg.weightDecay,
+        batchSize: cfg.batchSize,
+        normalize: data.normalize,
+        // A short warmup (a tenth of the run, at most 100 steps) keeps AdamW's first steps from undoing the conversion.
+        warmupSteps: Math.min(100, Math.floor((epochs * stepsPerEpoch) / 10)),
+        clipNorm: 1,
+        // The published DGQA code counts windows by the batch index within the epoch.
+        attentionStep: cfg.fidelity === 'reference' ? 'batchInEpoch' : 'global',
+        quiet: !(options.progress ?? true),
+      },
+    );
+
+  // 1. The MHA model: trained here, or loaded.
+  const [firstSeed] = cfg.seeds;
+  let mha: ViT;
+  let pretrainHistory: EpochRecord[] = [];
+  let pretrainSeconds = 0;
+  if (checkpoint) {
+    mha = checkpoint.model;
+    if (mha.config.variant.kind !== 'mha') {
+      throw new Error(`--checkpoint: ${cfg.checkpoint} holds a '${mha.config.variant.kind}' model, not MHA`);
+    }
+    log(`MHA model loaded from ${cfg.checkpoint}`);
+  } else {
+    const config = options.modelConfig ?? presetForData(cfg.preset, data.info);
+    mha = createViT(config, new Rng(firstSeed));
+    log(`pretraining MHA ${cfg.preset} for ${cfg.pretrainEpochs} epoch(s)`);
+    const t0 = performance.now();
+    const result = await fit(mha, cfg.pretrainEpochs, cfg.pretrainLr, firstSeed);
+    pretrainSeconds = (performance.now() - t0) / 1000;
+    pretrainHistory = result.history.map(toEpochRecord);
+  }
+  const mhaEval = evaluate(mha, data.test, loaderOpts);
+  log(`MHA: test accuracy ${(100 * mhaEval.accuracy).toFixed(2)}%, loss ${mhaEval.loss.toFixed(4)}`);
+
+  // 2. AsymGQA's calibration keys: the MHA model on the first training batches (fixed order).
+  const calibrationKeys = cfg.variants.includes('asymgqa')
+    ? captureKeys(mha, calibrationBatches(data, cfg))
+    : undefined;
+
+  // 3. Every (KV heads, seed, variant); MHA and MQA do not depend on the KV-head count, so they run once per seed.
+  const runs: VariantRun[] = [];
+  const once = new Map<string, VariantRun>();
+  for (const kvHeads of cfg.kvHeads) {
+    for (const seed of cfg.seeds) {
+      for (const variant of cfg.variants) {
+        const fixed = variant === 'mha' || variant === 'mqa';
+        const key = fixed ? `${variant}/${seed}` : '';
+        const cached = fixed ? once.get(key) : undefined;
+        if (cached) {
+          runs.push({ ...cached, kvHeads });
+          continue;
+        }
+        log(`fine-tuning ${variant} (${kvHeads} KV heads, seed ${seed})`);
+        const run = await fineTuneVariant(mha, { variant, kvHeads, seed, calibrationKeys }, cfg, fit, data);
+        log(
+          `  ${variant}: test accuracy ${(100 * run.testAccuracy).toFixed(2)}%, ${run.trainSeconds.toFixed(1)} s`,
+        );
+        if (fixed) once.set(key, run);
+        runs.push(run);
+      }
+    }
+  }
+
+  const results: UptrainResults = {
+    schema: RESULTS_SCHEMA,
+    config: { ...cfg },
+    dataset: data.info,
+    pretrain: {
+      origin: cfg.checkpoint ?? 'trained',
+      testAccuracy: mhaEval.accuracy,
+      testLoss: mhaEval.loss,
+      seconds: pretrainSeconds,
+      history: pretrainHistory,
+    },
+    runs,
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+  if (options.write ?? true)
+    await writeOutputs(cfg.out, results, cfg.checkpoint ? null : mha, data.normalize);
+  return results;
+}
+
+type Fit = (model: ViT, epochs: number, lr: number, seed: number) => Promise<{ history: EpochMetricsLike[] }>;
+
+interface EpochMetricsLike {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+}
+
+function toEpochRecord(m: EpochMetricsLike): EpochRecord {
+  const { epoch, trainLoss, trainAccuracy, testLoss, testAccuracy } = m;
+  return { epoch, trainLoss, trainAccuracy, testLoss, testAccuracy };
+}
+
+async function fineTuneVariant(
+  mha: ViT,
+  job: {
+    variant: UptrainVariant;
+    kvHeads: number;
+    seed: number;
+    calibrationKeys?: ReturnType<typeof captureKeys>;
+  },
+  cfg: UptrainConfig,
+  fit: Fit,
+  data: ExperimentData,
+): Promise<VariantRun> {
+  const { model, groupSizes } = convertToVariant(mha, {
+    ...job,
+    fidelity: cfg.fidelity,
+    window: cfg.window,
+    qcqaGenerations: cfg.qcqaGenerations,
+  });
+  const recorder = cfg.telemetry && TRACED.includes(job.variant) ? attachTelemetry(model) : null;
+  const t0 = performance.now();
+  const history =
+    cfg.epochs > 0 ? (await fit(model, cfg.epochs, cfg.lr, job.seed)).history.map(toEpochRecord) : [];
+  const trainSeconds = (performance.now() - t0) / 1000;
+  detachTelemetry(model);
+  if (job.variant === 'wgqa') foldWeightedLayers(model);
+  const final = evaluate(model, data.test, { batchSize: cfg.batchSize, normalize: data.normalize });
+  const { dim, numHeads } = model.config;
+  const kvHeadsPerLayer = groupSizes.map((g) => g.length);
+  return {
+    variant: job.variant,
+    kvHeads: job.kvHeads,
+    kvHeadsPerLayer,
+    groupSizes,
+    seed: job.seed,
+    testAccuracy: final.accuracy,
+    testLoss: final.loss,
+    params: model.numParameters(),
+    kvBytesPerToken: kvHeadsPerLayer.reduce((s, g) => s + 2 * g * (dim / numHeads) * 4, 0),
+    trainSeconds,
+    history,
+    traces: recorder ? tracesFrom(recorder, model.config.depth) : [],
+  };
+}
+
+function calibrationBatches(data: ExperimentData, cfg: UptrainConfig) {
+  const loader = new DataLoader(data.train, { batchSize: cfg.batchSize, normalize: data.normalize });
+  const batches = [];
+  for (const b of loader.epoch(0)) {
+    if (batches.length >= cfg.calibrationBatches) break;
+    batches.push(b.images);
+  }
+  return batches;
+}
+
+/** Writes results.json, results.csv, summary.md, report.html (and mha.safetensors when it was trained here). */
+export async function writeOutputs(
+  out: string,
+  results: UptrainResults,
+  mha: ViT | null,
+  normalize: { mean: number[]; std: number[] } | null = null,
+): Promise<void> {
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+  await writeFile(join(out, 'results.csv'), resultsCsv(results));
+  await writeFile(join(out, 'summary.md'), `${summaryMarkdown(results)}\n`);
+  await writeFile(join(out, 'report.html'), renderReport(results));
+  if (mha) {
+    const info = { origin: 'gqa-lab uptrain', testAccuracy: results.pretrain.testAccuracy };
+    await saveModelFile(join(out, 'mha.safetensors'), mha, null, normalize, info);
+  }
+}
