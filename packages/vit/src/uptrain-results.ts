@@ -96,6 +96,8 @@ export interface UptrainResults {
 export interface RunSummary {
   variant: UptrainVariant;
   kvHeads: number;
+  /** KV heads the model really has: '4', or 'min-max (mean x)' per layer for QCQA / AsymGQA. */
+  kvHeadsActual: string;
   seeds: number;
   accuracyMean: number;
   accuracyStd: number;
@@ -131,6 +133,7 @@ export function summarizeRuns(runs: readonly VariantRun[]): RunSummary[] {
     out.push({
       variant: first.variant,
       kvHeads: first.kvHeads,
+      kvHeadsActual: describeKvHeads(first.kvHeadsPerLayer),
       seeds: list.length,
       accuracyMean,
       accuracyStd,
@@ -145,22 +148,38 @@ export function summarizeRuns(runs: readonly VariantRun[]): RunSummary[] {
   return out.sort((a, b) => a.kvHeads - b.kvHeads || order(a.variant) - order(b.variant));
 }
 
+/** '4' when every layer has 4 KV heads, else 'min-max (mean x)'. */
+export function describeKvHeads(perLayer: readonly number[]): string {
+  if (perLayer.length === 0) return '?';
+  const lo = Math.min(...perLayer);
+  const hi = Math.max(...perLayer);
+  if (lo === hi) return String(lo);
+  const mean = perLayer.reduce((a, b) => a + b, 0) / perLayer.length;
+  return `${lo}-${hi} (mean ${mean.toFixed(2)})`;
+}
+
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 function withStd(mean: string, std: string, seeds: number): string {
   return seeds > 1 ? `${mean} ± ${std}` : mean;
 }
 
-/** The Markdown table printed at the end of `gqa-lab uptrain` (mean ± std when several seeds ran). */
+/**
+ * The Markdown table printed at the end of `gqa-lab uptrain` (mean ± std when several seeds ran). KV heads are
+ * the model's real ones; MHA and MQA, which do not depend on the asked count, appear once.
+ */
 export function summaryMarkdown(results: UptrainResults): string {
-  const rows = summarizeRuns(results.runs);
+  const firstCount = Math.min(...results.runs.map((r) => r.kvHeads));
+  const rows = summarizeRuns(results.runs).filter(
+    (r) => (r.variant !== 'mha' && r.variant !== 'mqa') || r.kvHeads === firstCount,
+  );
   const header =
     '| variant | KV heads | test accuracy | test loss | params | KV bytes/token | train time (s) |\n' +
     '|---|---:|---:|---:|---:|---:|---:|';
   const lines = rows.map((r) =>
     [
       r.variant,
-      String(r.kvHeads),
+      r.kvHeadsActual,
       withStd(pct(r.accuracyMean), pct(r.accuracyStd), r.seeds),
       withStd(r.lossMean.toFixed(4), r.lossStd.toFixed(4), r.seeds),
       String(r.params),
