@@ -203,6 +203,7 @@ export async function train(
 
   // --- the loop ---
   let cutEpoch: EpochMetrics | null = null;
+  let cutBest: BestEpoch | null = null;
   model.train();
   while (s.epoch < cfg.epochs && s.step < stopAt) {
     const epochStart = performance.now() - s.epochSeconds * 1000;
@@ -286,8 +287,12 @@ export async function train(
       imagesPerSecond: s.seen / Math.max(s.trainSeconds, 1e-9),
       seconds: (performance.now() - epochStart) / 1000,
     };
-    const isBest = s.best === null || row.testLoss < s.best.testLoss;
-    if (isBest) s.best = { epoch: row.epoch, testLoss: row.testLoss, testAccuracy: row.testAccuracy };
+    // The best is chosen among whole epochs (so a resumed run picks what an uninterrupted one picks);
+    // a run cut before its first whole epoch reports its one evaluation, without keeping it as state.
+    const scored = { epoch: row.epoch, testLoss: row.testLoss, testAccuracy: row.testAccuracy };
+    const isBest = epochDone ? s.best === null || row.testLoss < s.best.testLoss : s.best === null;
+    if (isBest && epochDone) s.best = scored;
+    if (isBest && !epochDone) cutBest = scored;
     metrics?.appendEpoch(row);
     hooks.onEpoch?.(row);
     progress?.line(
@@ -322,7 +327,7 @@ export async function train(
   const peaks = memory.peaks;
   return {
     history: cutEpoch ? [...s.history, cutEpoch] : [...s.history],
-    best: s.best ?? { epoch: 0, testLoss: Number.NaN, testAccuracy: Number.NaN },
+    best: s.best ?? cutBest ?? { epoch: 0, testLoss: Number.NaN, testAccuracy: Number.NaN },
     steps: s.step,
     peakRssMB: peaks.rssMB,
     peakHeapMB: peaks.heapMB,
