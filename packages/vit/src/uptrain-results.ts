@@ -52,6 +52,8 @@ export interface VariantRun {
   /** Query heads per KV head, per layer (unequal for QCQA / AsymGQA). */
   groupSizes: number[][];
   seed: number;
+  /** Test metrics right after conversion, before fine-tuning (epoch 0 of the curves). */
+  converted: { testAccuracy: number; testLoss: number };
   testAccuracy: number;
   testLoss: number;
   /** Trainable parameters of the model that is evaluated (after WGQA folding). */
@@ -195,6 +197,7 @@ export const CSV_HEADER = [
   'kv_heads',
   'kv_heads_per_layer',
   'seed',
+  'converted_accuracy',
   'test_accuracy',
   'test_loss',
   'params',
@@ -211,6 +214,7 @@ export function resultsCsv(results: UptrainResults): string {
       r.kvHeads,
       r.kvHeadsPerLayer.join(';'),
       r.seed,
+      r.converted.testAccuracy,
       r.testAccuracy,
       r.testLoss,
       r.params,
@@ -253,6 +257,7 @@ function assertResults(value: unknown, where: string): asserts value is UptrainR
     ]) {
       if (typeof run[k] !== 'number') fail(`runs[${i}].${k} is not a number`);
     }
+    if (typeof run.converted !== 'object' || run.converted === null) fail(`runs[${i}].converted is missing`);
     if (!Array.isArray(run.history) || !Array.isArray(run.traces)) fail(`runs[${i}] lacks history or traces`);
   }
   for (const k of ['dataset', 'pretrain', 'config']) {

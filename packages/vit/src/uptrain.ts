@@ -179,6 +179,8 @@ async function fineTuneVariant(
     window: cfg.window,
     qcqaGenerations: cfg.qcqaGenerations,
   });
+  const evalOpts = { batchSize: cfg.batchSize, normalize: data.normalize };
+  const converted = evaluate(model, data.test, evalOpts);
   const recorder = cfg.telemetry && TRACED.includes(job.variant) ? attachTelemetry(model) : null;
   const t0 = performance.now();
   const history =
@@ -186,7 +188,7 @@ async function fineTuneVariant(
   const trainSeconds = (performance.now() - t0) / 1000;
   detachTelemetry(model);
   if (job.variant === 'wgqa') foldWeightedLayers(model);
-  const final = evaluate(model, data.test, { batchSize: cfg.batchSize, normalize: data.normalize });
+  const final = evaluate(model, data.test, evalOpts);
   const { dim, numHeads } = model.config;
   const kvHeadsPerLayer = groupSizes.map((g) => g.length);
   return {
@@ -195,6 +197,7 @@ async function fineTuneVariant(
     kvHeadsPerLayer,
     groupSizes,
     seed: job.seed,
+    converted: { testAccuracy: converted.accuracy, testLoss: converted.loss },
     testAccuracy: final.accuracy,
     testLoss: final.loss,
     params: model.numParameters(),

@@ -63,12 +63,15 @@ export function curveCharts(results: UptrainResults): string[] {
       const series: Series[] = at.map((r) => ({
         name: r.variant,
         colourIndex: variantColour(r.variant),
-        points: r.history.map((e) => ({ x: e.epoch, y: metric === 'loss' ? e.testLoss : e.testAccuracy })),
+        points: [
+          { x: 0, y: metric === 'loss' ? r.converted.testLoss : r.converted.testAccuracy },
+          ...r.history.map((e) => ({ x: e.epoch, y: metric === 'loss' ? e.testLoss : e.testAccuracy })),
+        ],
       }));
       charts.push(
         lineChart(series, {
           id: `curve-${metric}-kv${kv}`,
-          title: `Test ${label} per epoch (${kv} KV heads)`,
+          title: `Test ${label} per epoch (${kv} KV heads; epoch 0 = right after conversion)`,
           xLabel: 'epoch',
           yLabel: `test ${label}`,
         }),
