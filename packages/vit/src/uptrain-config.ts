@@ -63,7 +63,7 @@ export const DEFAULT_UPTRAIN_CONFIG: Readonly<UptrainConfig> = {
   calibrationBatches: 4,
   qcqaGenerations: 40,
   telemetry: true,
-  out: 'uptrain-out',
+  out: 'runs/uptrain',
 };
 
 /** The command-line spelling of each setting, for error messages (`trainLimit` -> `--train-limit`). */

@@ -28,7 +28,7 @@ export const CONVERT_SPEC: CommandSpec<ConvertCommandOptions> = {
     'Convert an MHA model file to a grouped variant: mean pooling (GQA family), WGQA at its mean initialisation\n' +
     '(folded), QCQA (Pareto-front pick per layer) or AsymGQA (grouped from calibration keys of --data).',
   details:
-    'Example:\n  gqa-lab convert --model uptrain-out/mha.safetensors --variant qcqa --kv-heads 2 --out qcqa.safetensors',
+    'Example:\n  gqa-lab convert --model runs/uptrain/mha.safetensors --variant qcqa --kv-heads 2 --out qcqa.safetensors',
   flags: [
     {
       name: 'model',

@@ -16,7 +16,7 @@ export interface EvalCommandOptions {
 export const EVAL_SPEC: CommandSpec<EvalCommandOptions> = {
   name: 'eval',
   summary: 'Evaluate a model file (from train, convert or uptrain) on the test split: loss and accuracy.',
-  details: 'Example:\n  gqa-lab eval --model uptrain-out/mha.safetensors',
+  details: 'Example:\n  gqa-lab eval --model runs/uptrain/mha.safetensors',
   flags: [
     {
       name: 'model',

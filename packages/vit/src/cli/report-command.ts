@@ -15,7 +15,7 @@ export interface ReportCommandOptions {
 export const REPORT_SPEC: CommandSpec<ReportCommandOptions> = {
   name: 'report',
   summary: 'Rebuild the self-contained HTML report from a results.json written by uptrain.',
-  details: 'Example:\n  gqa-lab report --results uptrain-out/results.json --out report.html',
+  details: 'Example:\n  gqa-lab report --results runs/uptrain/results.json --out report.html',
   flags: [
     {
       name: 'results',

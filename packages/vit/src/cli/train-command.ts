@@ -44,7 +44,7 @@ export const TRAIN_DEFAULTS: Readonly<TrainCommandOptions> = {
   kvHeads: 2,
   fidelity: 'corrected',
   resume: false,
-  out: 'train-out',
+  out: 'runs/train',
 };
 
 export const TRAIN_SPEC: CommandSpec<TrainCommandOptions> = {
