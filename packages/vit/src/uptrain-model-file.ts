@@ -37,6 +37,11 @@ export async function saveModelFile(
   await saveSafetensorsFile(path, tensors, { [META_KEY]: JSON.stringify(meta) });
 }
 
+/** A safetensors file without gqa-lab's model metadata (for example a timm checkpoint). */
+export class NotAModelFileError extends Error {
+  override readonly name = 'NotAModelFileError';
+}
+
 /** The config to store: a WGQA model whose layers were all folded is saved as the plain GQA it now is. */
 function savedConfig(model: ViT): ViTConfig {
   const c = model.config;
@@ -51,7 +56,7 @@ export async function loadModelFile(path: string, seed = 0): Promise<{ model: Vi
   const file = await loadSafetensorsFile(path);
   const raw = file.metadata[META_KEY];
   if (raw === undefined) {
-    throw new Error(
+    throw new NotAModelFileError(
       `${path}: not a gqa-lab model file (no '${META_KEY}' metadata; write one with 'gqa-lab train')`,
     );
   }

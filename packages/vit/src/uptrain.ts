@@ -5,15 +5,17 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadSafetensorsFile, toNDArray } from '@gqa-lab/nn';
 import { Rng } from '@gqa-lab/tensor';
 import type { ViTConfig } from './config';
 import { DataLoader } from './data/loader';
 import { evaluate } from './evaluate';
 import { renderReport } from './report/html';
+import { loadTimmStateDict } from './timm';
 import { train } from './train';
 import type { UptrainConfig } from './uptrain-config';
 import { type ExperimentData, loadExperimentData, presetForData } from './uptrain-data';
-import { loadModelFile, saveModelFile } from './uptrain-model-file';
+import { loadModelFile, NotAModelFileError, saveModelFile } from './uptrain-model-file';
 import { attachTelemetry, captureKeys, detachTelemetry, tracesFrom } from './uptrain-probes';
 import {
   type EpochRecord,
@@ -47,7 +49,7 @@ export async function runUptrain(cfg: UptrainConfig, options: UptrainOptions = {
   const log = options.log ?? ((line: string) => console.log(line));
   const started = performance.now();
   const loaded = options.data ?? (await loadExperimentData(cfg.data, cfg.trainLimit, cfg.testLimit));
-  const checkpoint = cfg.checkpoint ? await loadModelFile(cfg.checkpoint, cfg.seeds[0]) : null;
+  const checkpoint = cfg.checkpoint ? await loadMhaCheckpoint(cfg.checkpoint, cfg, loaded, options) : null;
   // A loaded model keeps the normalisation it was trained with.
   const data = checkpoint?.meta.normalize ? { ...loaded, normalize: checkpoint.meta.normalize } : loaded;
   log(
@@ -144,6 +146,30 @@ export async function runUptrain(cfg: UptrainConfig, options: UptrainOptions = {
   if (options.write ?? true)
     await writeOutputs(cfg.out, results, cfg.checkpoint ? null : mha, data.normalize);
   return results;
+}
+
+/**
+ * The MHA model of --checkpoint: a gqa-lab model file, or else a timm ViT safetensors file loaded into the
+ * preset's shape (its head is kept only when the class count matches the data).
+ */
+async function loadMhaCheckpoint(
+  path: string,
+  cfg: UptrainConfig,
+  data: ExperimentData,
+  options: UptrainOptions,
+): Promise<{ model: ViT; meta: { normalize: { mean: number[]; std: number[] } | null } }> {
+  try {
+    return await loadModelFile(path, cfg.seeds[0]);
+  } catch (e) {
+    if (!(e instanceof NotAModelFileError)) throw e;
+  }
+  const model = createViT(options.modelConfig ?? presetForData(cfg.preset, data.info), new Rng(cfg.seeds[0]));
+  const file = await loadSafetensorsFile(path);
+  const sd = new Map([...file.tensors].map(([k, t]) => [k, toNDArray(t).astype('float32')] as const));
+  // A head trained for another class count (ImageNet's 1000) is left out and starts fresh.
+  const skipHead = sd.get('head.weight')?.shape[0] !== model.config.numClasses;
+  loadTimmStateDict(model, sd, { skipHead });
+  return { model, meta: { normalize: null } };
 }
 
 type Fit = (model: ViT, epochs: number, lr: number, seed: number) => Promise<{ history: EpochMetricsLike[] }>;

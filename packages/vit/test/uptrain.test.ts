@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noGrad } from '@gqa-lab/autograd';
+import { fromNDArray, saveSafetensorsFile } from '@gqa-lab/nn';
 import { NDArray, Rng } from '@gqa-lab/tensor';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +127,36 @@ describe('runUptrain end to end (tiny model, synthetic data)', () => {
     expect(meta.config.variant.kind).toBe('mha');
     expect(meta.normalize?.mean).toHaveLength(1);
     expect(model.numParameters()).toBe(results.runs[0].params);
+  });
+
+  it('up-trains from --checkpoint: a gqa-lab model file or a timm safetensors file', async () => {
+    const base = { pretrainEpochs: 0, epochs: 0, variants: ['mha' as const, 'gqa' as const], kvHeads: [2] };
+    const fromFile = await runUptrain(
+      tinyUptrainConfig({ ...base, checkpoint: join(dir, 'mha.safetensors'), out: dir }),
+      {
+        ...quiet,
+        data,
+        write: false,
+      },
+    );
+    expect(fromFile.pretrain).toMatchObject({
+      origin: join(dir, 'mha.safetensors'),
+      testAccuracy: results.pretrain.testAccuracy,
+    });
+    const gqa = results.runs.find((r) => r.kvHeads === 2 && r.variant === 'gqa');
+    expect(fromFile.runs[1].converted).toEqual(gqa?.converted);
+    // A timm-style file: the bare state dict (fused qkv names), no gqa-lab metadata.
+    const { model } = await loadModelFile(join(dir, 'mha.safetensors'));
+    const timmPath = join(dir, 'timm.safetensors');
+    await saveSafetensorsFile(timmPath, new Map([...model.stateDict()].map(([k, v]) => [k, fromNDArray(v)])));
+    const fromTimm = await runUptrain(tinyUptrainConfig({ ...base, checkpoint: timmPath, out: dir }), {
+      ...quiet,
+      data,
+      modelConfig: TINY_VIT,
+      write: false,
+    });
+    // timm files carry no normalisation, so the data's own statistics are used: the same ones here.
+    expect(fromTimm.pretrain.testAccuracy).toBe(results.pretrain.testAccuracy);
   });
 
   it('is deterministic: the same config gives the same numbers', async () => {
