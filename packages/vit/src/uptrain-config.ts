@@ -128,6 +128,13 @@ export function validateUptrainConfig(cfg: UptrainConfig): UptrainConfig {
     }
   }
   if (new Set(cfg.kvHeads).size !== cfg.kvHeads.length) fail('kvHeads', 'lists a count twice');
+  if (cfg.fidelity === 'reference' && cfg.variants.includes('kdgqa') && cfg.kvHeads.includes(1)) {
+    // The published KDGQA min-max scales one norm by max - min = 0 and its fix-up loop never ends.
+    fail(
+      'kvHeads',
+      "1 with kdgqa and --fidelity reference: the published code divides by zero there (drop 1, drop kdgqa or use 'corrected')",
+    );
+  }
   if (cfg.seeds.length === 0) fail('seeds', 'no seed given');
   for (const s of cfg.seeds) nonNegativeInt('seeds', s, 2 ** 32 - 1);
   if (new Set(cfg.seeds).size !== cfg.seeds.length) fail('seeds', 'lists a seed twice');

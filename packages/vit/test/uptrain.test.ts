@@ -167,6 +167,15 @@ describe('runUptrain end to end (tiny model, synthetic data)', () => {
     expect(strip(a)).toEqual(strip(b));
     const same = results.runs.find((r) => r.kvHeads === 2 && r.variant === 'gqa');
     expect(a.runs[0].testAccuracy).toBe(same?.testAccuracy);
+    // The published behaviour (random fix-ups, noise at eval) is reproducible too: it draws from the seeded generator.
+    const ref = {
+      ...small,
+      fidelity: 'reference' as const,
+      variants: ['kdgqa' as const, 'dgqa-diff' as const, 'pgqa' as const],
+    };
+    const c = await runUptrain(ref, { ...quiet, data, modelConfig: TINY_VIT, write: false });
+    const d = await runUptrain(ref, { ...quiet, data, modelConfig: TINY_VIT, write: false });
+    expect(strip(c)).toEqual(strip(d));
   }, 30_000);
 });
 

@@ -9,7 +9,7 @@ import { saveModelFile } from '../uptrain-model-file';
 import { createViT } from '../vit';
 import type { CommandSpec } from './args';
 import { loadCommandConfig, requirePath, usageFromRange } from './common';
-import { choiceValue, intValue, limitValue, numberValue, pathValue } from './values';
+import { boolValue, choiceValue, intValue, limitValue, numberValue, pathValue } from './values';
 
 export interface TrainCommandOptions {
   preset: string;
@@ -163,7 +163,7 @@ export const TRAIN_SPEC: CommandSpec<TrainCommandOptions> = {
       name: 'resume',
       help: 'continue from DIR/last.safetensors',
       apply: (c, r) => {
-        c.resume = r === 'true';
+        c.resume = boolValue('resume', r);
       },
     },
     {
