@@ -71,8 +71,8 @@ export function curveCharts(results: UptrainResults): string[] {
       charts.push(
         lineChart(series, {
           id: `curve-${metric}-kv${kv}`,
-          title: `Test ${label} per epoch (${kv} KV heads; epoch 0 = right after conversion)`,
-          xLabel: 'epoch',
+          title: `Test ${label} per epoch (${kv} KV heads)`,
+          xLabel: 'epoch (0 = right after conversion)',
           yLabel: `test ${label}`,
         }),
       );
