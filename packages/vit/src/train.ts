@@ -178,7 +178,7 @@ export async function train(
   const metrics = cfg.outDir
     ? new MetricsLog(cfg.outDir, resumePath ? { epoch: s.epoch + 1, step: s.step } : undefined)
     : null;
-  const progress = cfg.quiet ? null : new Progress({ every: cfg.logEvery ?? 10 });
+  const progress = cfg.quiet ? null : new Progress({ every: cfg.logEvery ?? Math.ceil(batches / 10) });
   const memory = new PeakMemory();
   memory.sample();
   let savedGood: string | null = resumePath;
@@ -199,7 +199,8 @@ export async function train(
     });
   };
   const segmentStart = performance.now();
-  const elapsed = () => s.elapsedSeconds + (performance.now() - segmentStart) / 1000;
+  const priorSeconds = s.elapsedSeconds; // earlier segments of a resumed run
+  const elapsed = () => priorSeconds + (performance.now() - segmentStart) / 1000;
 
   // --- the loop ---
   let cutEpoch: EpochMetrics | null = null;
