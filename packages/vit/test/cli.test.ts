@@ -177,6 +177,29 @@ describe('convert, eval and report commands', () => {
     expect(again).toMatchObject({ code: 2, err: expect.stringContaining('convert starts from MHA') });
   }, 30_000);
 
+  it('trains a model file on a slice of the built-in data, then evaluates it to the same accuracy', async () => {
+    const out = join(dir, 'train');
+    const flags = [
+      '--train-limit',
+      '64',
+      '--test-limit',
+      '32',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '32',
+      '--out',
+      out,
+    ];
+    const trained = await run('train', ...flags);
+    expect(trained.err).toBe('');
+    const accuracy = trained.out.match(/test accuracy (\d+\.\d\d)%/)?.[1];
+    expect(accuracy).toBeDefined();
+    const ev = await run('eval', '--model', join(out, 'model.safetensors'), '--test-limit', '32');
+    expect(ev.out).toContain('mha, KV heads per layer [8, 8]; 32 test images');
+    expect(ev.out).toContain(`test accuracy ${accuracy}%`);
+  }, 30_000);
+
   it('rebuilds the report from results.json and rejects other JSON', async () => {
     const results = join(dir, 'results.json');
     await writeFile(results, JSON.stringify(fixedResults()));

@@ -163,7 +163,8 @@ export async function convertCommand(argv: readonly string[], print: (s: string)
   if (opts.variant === 'wgqa') foldWeightedLayers(model);
   const unequal = opts.variant === 'qcqa' || opts.variant === 'asymgqa';
   await saveModelFile(opts.out, model, unequal ? groupSizes : null, meta.normalize, {
-    origin: `gqa-lab convert ${opts.variant} from ${opts.model}`,
+    origin: `gqa-lab convert from ${opts.model}`,
+    variant: opts.variant,
   });
   print(
     `${opts.variant}: KV heads per layer [${groupSizes.map((g) => g.length).join(', ')}], group sizes ${JSON.stringify(groupSizes)}`,

@@ -65,6 +65,10 @@ export async function evalCommand(argv: readonly string[], print: (s: string) =>
   const data = await loadExperimentData(opts.data, 1, opts.testLimit);
   const normalize = meta.normalize ?? data.normalize;
   const r = evaluate(model, data.test, { batchSize: opts.batchSize, normalize });
-  print(`${opts.model}: ${meta.config.variant.kind}, ${data.info.testSize} test images of ${data.info.name}`);
+  const variant = typeof meta.info.variant === 'string' ? meta.info.variant : meta.config.variant.kind;
+  const kv = meta.groupSizes?.map((g) => g.length) ?? model.attentionLayers().map((a) => a.numKvHeads);
+  print(
+    `${opts.model}: ${variant}, KV heads per layer [${kv.join(', ')}]; ${data.info.testSize} test images of ${data.info.name}`,
+  );
   print(`test accuracy ${(100 * r.accuracy).toFixed(2)}%, test loss ${r.loss.toFixed(4)}`);
 }

@@ -216,6 +216,7 @@ export async function trainCommand(argv: readonly string[], print: (s: string) =
   const path = join(opts.out, 'model.safetensors');
   await saveModelFile(path, model, null, data.normalize, {
     origin: 'gqa-lab train',
+    variant: opts.variant,
     testAccuracy: last?.testAccuracy ?? Number.NaN,
   });
   print(
