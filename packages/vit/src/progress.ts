@@ -15,11 +15,17 @@ export interface ProgressState {
   etaSeconds: number;
 }
 
+/** Where progress goes: process.stdout, or anything with write() (isTTY decides the mode). */
+export interface ProgressStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
 export interface ProgressOptions {
   /** Plain mode: print every `every` steps (default 10). */
   every?: number;
   /** Where lines go (default process.stdout). */
-  stream?: NodeJS.WriteStream;
+  stream?: ProgressStream;
 }
 
 /** h:mm:ss or m:ss. */
@@ -32,7 +38,7 @@ export function formatDuration(seconds: number): string {
 }
 
 export class Progress {
-  private readonly stream: NodeJS.WriteStream;
+  private readonly stream: ProgressStream;
   private readonly tty: boolean;
   private readonly every: number;
   private count = 0;
@@ -48,7 +54,7 @@ export class Progress {
   update(s: ProgressState): void {
     this.count++;
     const text =
-      `epoch ${s.epoch}/${s.epochs} ${this.bar(s.batch / s.batches)} ${s.batch}/${s.batches} ` +
+      `epoch ${s.epoch}/${s.epochs} ${this.bar(s.batch / s.batches)}${s.batch}/${s.batches} ` +
       `loss ${s.loss.toFixed(4)} acc ${(100 * s.accuracy).toFixed(1)}% ` +
       `${s.imagesPerSecond.toFixed(0)} img/s eta ${formatDuration(s.etaSeconds)}`;
     if (this.tty) {
@@ -70,6 +76,6 @@ export class Progress {
     if (!this.tty) return '';
     const width = 20;
     const full = Math.round(Math.min(1, Math.max(0, fraction)) * width);
-    return `[${'#'.repeat(full)}${'.'.repeat(width - full)}]`;
+    return `[${'#'.repeat(full)}${'.'.repeat(width - full)}] `;
   }
 }
