@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultThreading } from '@gqa-lab/tensor';
 import { ATTENTION_SHAPE } from './attention';
 import type { CaseOptions } from './harness';
 import { describeMachine } from './machine';
@@ -44,7 +45,7 @@ export async function runBench(
   const results: Results = {
     machine: describeMachine(),
     quick: o.quick,
-    threads: impls.length,
+    threads: defaultThreading().threads,
     wasmSimd: await wasmHasSimd(),
     rows,
   };

@@ -7,7 +7,7 @@ import { setDefaultBackendFactory } from '../registry';
 import { binaryKernel, compareKernel } from './binary';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './index-ops';
 import { layerNormBackwardKernel, layerNormKernel } from './layer-norm';
-import { matmulKernel } from './matmul';
+import { defaultThreading, type MatmulThreading, matmulKernel } from './matmul';
 import { argReduceKernel, reduceKernel } from './reduce';
 import { castKernel, concatKernel, copyKernel, padKernel, whereKernel } from './shape-ops';
 import { logsumexpKernel, softmaxBackwardKernel, softmaxKernel } from './softmax';
@@ -15,68 +15,84 @@ import { unaryKernel } from './unary';
 
 export { erf } from './erf';
 
-/** The reference backend: every kernel of the Backend interface, float32 / float64 / int32. */
-export const cpuBackend: Backend = {
-  name: 'cpu',
-  unary: {
-    neg: (x) => unaryKernel('neg', x),
-    abs: (x) => unaryKernel('abs', x),
-    exp: (x) => unaryKernel('exp', x),
-    log: (x) => unaryKernel('log', x),
-    sqrt: (x) => unaryKernel('sqrt', x),
-    rsqrt: (x) => unaryKernel('rsqrt', x),
-    sin: (x) => unaryKernel('sin', x),
-    cos: (x) => unaryKernel('cos', x),
-    tanh: (x) => unaryKernel('tanh', x),
-    sigmoid: (x) => unaryKernel('sigmoid', x),
-    relu: (x) => unaryKernel('relu', x),
-    erf: (x) => unaryKernel('erf', x),
-    sign: (x) => unaryKernel('sign', x),
-    square: (x) => unaryKernel('square', x),
-    reciprocal: (x) => unaryKernel('reciprocal', x),
-  },
-  binary: {
-    add: (a, b) => binaryKernel('add', a, b),
-    sub: (a, b) => binaryKernel('sub', a, b),
-    mul: (a, b) => binaryKernel('mul', a, b),
-    div: (a, b) => binaryKernel('div', a, b),
-    pow: (a, b) => binaryKernel('pow', a, b),
-    maximum: (a, b) => binaryKernel('maximum', a, b),
-    minimum: (a, b) => binaryKernel('minimum', a, b),
-  },
-  compare: {
-    eq: (a, b) => compareKernel('eq', a, b),
-    ne: (a, b) => compareKernel('ne', a, b),
-    lt: (a, b) => compareKernel('lt', a, b),
-    le: (a, b) => compareKernel('le', a, b),
-    gt: (a, b) => compareKernel('gt', a, b),
-    ge: (a, b) => compareKernel('ge', a, b),
-  },
-  reduce: {
-    sum: (x, axes, keepdims) => reduceKernel('sum', x, axes, keepdims),
-    max: (x, axes, keepdims) => reduceKernel('max', x, axes, keepdims),
-    min: (x, axes, keepdims) => reduceKernel('min', x, axes, keepdims),
-    mean: (x, axes, keepdims) => reduceKernel('mean', x, axes, keepdims),
-  },
-  argReduce: {
-    argmax: (x, axis, keepdims) => argReduceKernel('argmax', x, axis, keepdims),
-    argmin: (x, axis, keepdims) => argReduceKernel('argmin', x, axis, keepdims),
-  },
-  matmul: matmulKernel,
-  cast: castKernel,
-  copy: copyKernel,
-  where: whereKernel,
-  gather: gatherKernel,
-  scatterAdd: scatterAddKernel,
-  indexSelect: indexSelectKernel,
-  indexAdd: indexAddKernel,
-  concat: concatKernel,
-  pad: padKernel,
-  softmax: softmaxKernel,
-  softmaxBackward: softmaxBackwardKernel,
-  logsumexp: logsumexpKernel,
-  layerNorm: layerNormKernel,
-  layerNormBackward: layerNormBackwardKernel,
-};
+export { defaultThreading, type MatmulThreading } from './matmul';
+
+/** Options of createCpuBackend. */
+export interface CpuBackendOptions {
+  /** Name in messages and benchmark tables (default 'cpu'). */
+  readonly name?: string;
+  /** Worker-pool use for matmul (default: GQA_THREADS threads, matmuls of at least 2^20 multiply-adds). */
+  readonly threading?: MatmulThreading;
+}
+
+/** The default CPU backend: every kernel of the Backend interface, float32 / float64 / int32. */
+export const cpuBackend: Backend = createCpuBackend();
+
+/** A CPU backend with its own matmul threading (e.g. one thread, or every matmul on the pool for tests). */
+export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
+  const threading = opts.threading ?? defaultThreading();
+  return {
+    name: opts.name ?? 'cpu',
+    unary: {
+      neg: (x) => unaryKernel('neg', x),
+      abs: (x) => unaryKernel('abs', x),
+      exp: (x) => unaryKernel('exp', x),
+      log: (x) => unaryKernel('log', x),
+      sqrt: (x) => unaryKernel('sqrt', x),
+      rsqrt: (x) => unaryKernel('rsqrt', x),
+      sin: (x) => unaryKernel('sin', x),
+      cos: (x) => unaryKernel('cos', x),
+      tanh: (x) => unaryKernel('tanh', x),
+      sigmoid: (x) => unaryKernel('sigmoid', x),
+      relu: (x) => unaryKernel('relu', x),
+      erf: (x) => unaryKernel('erf', x),
+      sign: (x) => unaryKernel('sign', x),
+      square: (x) => unaryKernel('square', x),
+      reciprocal: (x) => unaryKernel('reciprocal', x),
+    },
+    binary: {
+      add: (a, b) => binaryKernel('add', a, b),
+      sub: (a, b) => binaryKernel('sub', a, b),
+      mul: (a, b) => binaryKernel('mul', a, b),
+      div: (a, b) => binaryKernel('div', a, b),
+      pow: (a, b) => binaryKernel('pow', a, b),
+      maximum: (a, b) => binaryKernel('maximum', a, b),
+      minimum: (a, b) => binaryKernel('minimum', a, b),
+    },
+    compare: {
+      eq: (a, b) => compareKernel('eq', a, b),
+      ne: (a, b) => compareKernel('ne', a, b),
+      lt: (a, b) => compareKernel('lt', a, b),
+      le: (a, b) => compareKernel('le', a, b),
+      gt: (a, b) => compareKernel('gt', a, b),
+      ge: (a, b) => compareKernel('ge', a, b),
+    },
+    reduce: {
+      sum: (x, axes, keepdims) => reduceKernel('sum', x, axes, keepdims),
+      max: (x, axes, keepdims) => reduceKernel('max', x, axes, keepdims),
+      min: (x, axes, keepdims) => reduceKernel('min', x, axes, keepdims),
+      mean: (x, axes, keepdims) => reduceKernel('mean', x, axes, keepdims),
+    },
+    argReduce: {
+      argmax: (x, axis, keepdims) => argReduceKernel('argmax', x, axis, keepdims),
+      argmin: (x, axis, keepdims) => argReduceKernel('argmin', x, axis, keepdims),
+    },
+    matmul: (a, b) => matmulKernel(a, b, threading),
+    cast: castKernel,
+    copy: copyKernel,
+    where: whereKernel,
+    gather: gatherKernel,
+    scatterAdd: scatterAddKernel,
+    indexSelect: indexSelectKernel,
+    indexAdd: indexAddKernel,
+    concat: concatKernel,
+    pad: padKernel,
+    softmax: softmaxKernel,
+    softmaxBackward: softmaxBackwardKernel,
+    logsumexp: logsumexpKernel,
+    layerNorm: layerNormKernel,
+    layerNormBackward: layerNormBackwardKernel,
+  };
+}
 
 setDefaultBackendFactory(() => cpuBackend);

@@ -8,6 +8,7 @@ import { NDArray } from '../ndarray';
 import { broadcastShapes, formatShape, sizeOf } from '../shape';
 import { expandView } from '../view';
 import { type MatmulPlan, runUnits, unitCount } from './matmul-plan';
+import { defaultThreadCount, runOnPool } from './thread-pool';
 import { planWalk } from './walk';
 
 /** Below this many multiply-adds per batch matrix (or with K or N this thin) packing costs more than it saves. */
@@ -60,12 +61,45 @@ export function planMatmul(a: NDArray, b: NDArray): { plan: MatmulPlan; outShape
   return { plan, outShape: [...batch, M, N] };
 }
 
-/** a @ b for rank >= 2 operands of one dtype on the calling thread; float64 sums, stored in the input dtype. */
-export function matmulKernel(a: NDArray, b: NDArray): NDArray {
+/** How a matmul may use the worker pool. */
+export interface MatmulThreading {
+  /** Threads including the caller; 1 = never use the pool. */
+  readonly threads: number;
+  /** Smallest matmul (batch * M * K * N multiply-adds) sent to the pool; 0 sends every one. */
+  readonly minMacs: number;
+  /**
+   * Whether the caller takes units too (default true). Tests set false so that the workers compute
+   * every unit and the shared-memory path is really exercised.
+   */
+  readonly callerWorks?: boolean;
+}
+
+/** Default pool use: GQA_THREADS threads for matmuls of at least 2^20 multiply-adds (smaller ones cost more to share). */
+export function defaultThreading(): MatmulThreading {
+  return { threads: defaultThreadCount(), minMacs: 1 << 20 };
+}
+
+/**
+ * a @ b for rank >= 2 operands of one dtype; float64 sums, stored in the input dtype. Large products are
+ * shared with the worker pool; the result is bit-identical for any thread count.
+ */
+export function matmulKernel(
+  a: NDArray,
+  b: NDArray,
+  threading: MatmulThreading = { threads: 1, minMacs: 0 },
+): NDArray {
   const { plan, outShape } = planMatmul(a, b);
-  const out = allocate(a.dtype, sizeOf(outShape));
-  if (out.length === 0) return NDArray.of(out, outShape);
-  runUnits(plan, out, 0, unitCount(plan));
+  const size = sizeOf(outShape);
+  const units = unitCount(plan);
+  const macs = plan.aOffsets.length * plan.M * plan.K * plan.N;
+  if (threading.threads > 1 && units > 1 && macs >= threading.minMacs) {
+    return NDArray.of(
+      runOnPool(plan, size, Math.min(threading.threads, units), threading.callerWorks ?? true),
+      outShape,
+    );
+  }
+  const out = allocate(a.dtype, size);
+  if (size > 0) runUnits(plan, out, 0, units);
   return NDArray.of(out, outShape);
 }
 

@@ -1,0 +1,87 @@
+/**
+ * The CPU backend with its matmul on the worker pool: the whole backend contract with every matmul
+ * shared between threads (minMacs 0), and properties that the matmul result is bit-identical for any
+ * thread count and for the direct and packed paths where both sum in the same order.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { planMatmul } from '../src/cpu/matmul';
+import { runUnits, unitCount } from '../src/cpu/matmul-plan';
+import { createCpuBackend, type NDArray, Rng, uniform } from '../src/index';
+import { type Layout, layoutArray } from './arrays';
+import { describeBackend } from './backend-contract';
+
+describeBackend('cpu-threads', () =>
+  createCpuBackend({ name: 'cpu-threads', threading: { threads: 3, minMacs: 0, callerWorks: false } }),
+);
+
+const oneThread = createCpuBackend({ threading: { threads: 1, minMacs: 0 } });
+const pooled = [2, 3, 4].map((threads) =>
+  createCpuBackend({ threading: { threads, minMacs: 0, callerWorks: false } }),
+);
+
+/** Operands (batch, M, K) @ (K, N) in the given layouts, values from a seeded generator. */
+function operands(
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  la: Layout,
+  lb: Layout,
+  seed: number,
+): [NDArray, NDArray] {
+  const rng = new Rng(seed);
+  const va = Array.from(uniform([batch * m * k], -1, 1, rng).values());
+  const vb = Array.from(uniform([k * n], -1, 1, rng).values());
+  return [layoutArray(va, [batch, m, k], la, 'float32', 1), layoutArray(vb, [k, n], lb, 'float32', 2)];
+}
+
+const layout = fc.constantFrom<Layout>('dense', 'offset', 'permuted', 'strided');
+
+describe('matmul threads', () => {
+  it('gives bit-identical results for 1, 2, 3 and 4 threads (direct, packed and K > block)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 150 }),
+        fc.constantFrom(1, 7, 8, 64, 300),
+        fc.integer({ min: 1, max: 70 }),
+        layout,
+        layout,
+        fc.nat(1000),
+        (batch, m, k, n, la, lb, seed) => {
+          const [a, b] = operands(batch, m, k, n, la, lb, seed);
+          const want = oneThread.matmul(a, b).values();
+          for (const be of pooled) expect(be.matmul(a, b).values()).toEqual(want);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('direct and packed paths agree bit for bit when K fits one packed block', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 256 }),
+        fc.integer({ min: 1, max: 40 }),
+        layout,
+        layout,
+        fc.nat(1000),
+        (batch, m, k, n, la, lb, seed) => {
+          const [a, b] = operands(batch, m, k, n, la, lb, seed);
+          const { plan, outShape } = planMatmul(a, b);
+          const size = outShape.reduce((p, d) => p * d, 1);
+          const results = [true, false].map((direct) => {
+            const out = new Float32Array(size);
+            runUnits({ ...plan, direct }, out, 0, unitCount(plan));
+            return Array.from(out);
+          });
+          expect(results[0]).toEqual(results[1]);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
