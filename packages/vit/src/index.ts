@@ -14,6 +14,7 @@ export * from './report/html';
 export * from './report/line-chart';
 export * from './timm';
 export * from './train';
+export * from './train-config';
 export * from './train-state';
 export * from './uptrain';
 export * from './uptrain-config';

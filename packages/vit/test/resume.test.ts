@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { VariantConfig } from '../src/config';
-import { type TrainConfig, train } from '../src/train';
+import { train } from '../src/train';
+import type { TrainConfig } from '../src/train-config';
 import { tinyData, tinyModel } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'vit-resume-'));

@@ -5,7 +5,8 @@ import { loadCheckpoint } from '@gqa-lab/nn';
 import { NDArray, Rng } from '@gqa-lab/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../src/evaluate';
-import { NonFiniteLossError, type StepInfo, train } from '../src/train';
+import { train } from '../src/train';
+import { NonFiniteLossError, type StepInfo } from '../src/train-config';
 import { tinyData, tinyModel } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'vit-train-'));
