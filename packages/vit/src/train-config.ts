@@ -41,7 +41,9 @@ export interface TrainConfig {
 }
 
 export interface StepInfo {
+  /** 1-based epoch number. */
   epoch: number;
+  /** Batches done in this epoch, this one included. */
   batch: number;
   /** Steps done, this one included. */
   step: number;
