@@ -5,7 +5,7 @@
  * Fashion-MNIST, convert it to MQA, GQA, KDGQA, DGQA-diff, DGQA-EMA, PGQA, WGQA, QCQA and AsymGQA at 2 KV
  * heads, fine-tune each conversion with the same seed and budget, and print the summary table. The files
  * (results.json, results.csv, summary.md, report.html) go to runs/05-uptrain/.
- * Run: `npx tsx examples/05-uptrain.ts` (about a minute on 2 cores); `gqa-lab uptrain --help` scales it up.
+ * Run: `npx tsx examples/05-uptrain.ts` (about two minutes on 2 cores); `gqa-lab uptrain --help` scales it up.
  */
 import { DEFAULT_UPTRAIN_CONFIG, runUptrain, summaryMarkdown, type UptrainConfig } from '@gqa-lab/vit';
 
@@ -13,7 +13,8 @@ const config: UptrainConfig = {
   ...DEFAULT_UPTRAIN_CONFIG,
   trainLimit: 2000, // a slice of the training set keeps the example short
   testLimit: 1000,
-  pretrainEpochs: 2,
+  batchSize: 32, // small batches: more optimizer steps from few images
+  pretrainEpochs: 3,
   epochs: 1,
   kvHeads: [2], // 8 query heads share 2 KV heads: a 4x smaller KV cache
   out: 'runs/05-uptrain',

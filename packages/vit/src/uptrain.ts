@@ -118,7 +118,8 @@ export async function runUptrain(cfg: UptrainConfig, options: UptrainOptions = {
           runs.push({ ...cached, kvHeads });
           continue;
         }
-        log(`fine-tuning ${variant} (${kvHeads} KV heads, seed ${seed})`);
+        const heads = variant === 'mha' ? mha.config.numHeads : variant === 'mqa' ? 1 : kvHeads;
+        log(`fine-tuning ${variant} (${heads} KV heads, seed ${seed})`);
         const run = await fineTuneVariant(mha, { variant, kvHeads, seed, calibrationKeys }, cfg, fit, data);
         log(
           `  ${variant}: test accuracy ${(100 * run.testAccuracy).toFixed(2)}%, ${run.trainSeconds.toFixed(1)} s`,
