@@ -5,19 +5,15 @@
 import { defaultRng, formatShape, full, NDArray, type Rng } from '@gqa-lab/tensor';
 import * as op from './ops';
 import type { IndexLike } from './ops/indexing';
+import { geluP } from './primitives/gelu';
 import { layerNormP } from './primitives/layer-norm';
+import { linearP } from './primitives/linear';
 import { Tensor } from './tensor';
 
-const SQRT1_2 = Math.SQRT1_2;
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-
-/** GELU: exact `0.5 x (1 + erf(x / sqrt 2))`, or the tanh approximation (approximate = 'tanh'). */
+/** GELU: exact `0.5 x (1 + erf(x / sqrt 2))`, or the tanh approximation (approximate = 'tanh'); one fused primitive. */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
-  if (approximate === 'tanh') {
-    const inner = op.mul(op.add(x, op.mul(op.mul(op.square(x), x), 0.044715)), SQRT_2_OVER_PI);
-    return op.mul(op.mul(x, 0.5), op.add(op.tanh(inner), 1));
-  }
-  return op.mul(op.mul(x, 0.5), op.add(op.erf(op.mul(x, SQRT1_2)), 1));
+  if (x.dtype === 'int32') throw new TypeError(`gelu: int32 input ${formatShape(x.shape)} is not supported`);
+  return geluP([x], { approximate });
 }
 
 /** Layer norm over the last dim with optional affine weight and bias of shape (C,). */
@@ -114,10 +110,27 @@ export function mse(a: Tensor, b: Tensor, reduction: Reduction = 'mean'): Tensor
   return reduction === 'sum' ? op.sum(d) : op.mean(d);
 }
 
-/** y = x W^T + b with W (out, in) like torch.nn.functional.linear. */
+/** y = x W^T + b with W (out, in) like torch.nn.functional.linear; one fused primitive for float x, W, b of one dtype. */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  const y = op.matmul(x, op.transpose(weight, -1, -2));
-  return bias ? op.add(y, bias) : y;
+  const sameDType =
+    x.dtype === weight.dtype && (bias === null || bias.dtype === x.dtype) && x.dtype !== 'int32';
+  if (!sameDType || weight.rank !== 2 || x.rank === 0) {
+    // Mixed dtypes or batched weights: the composite form (it promotes dtypes and broadcasts).
+    const y = op.matmul(x, op.transpose(weight, -1, -2));
+    return bias ? op.add(y, bias) : y;
+  }
+  const [out, inF] = weight.shape;
+  if (x.shape[x.rank - 1] !== inF) {
+    throw new RangeError(
+      `linear: x ${formatShape(x.shape)} does not match weight ${formatShape(weight.shape)}: in features ${x.shape[x.rank - 1]} vs ${inF}`,
+    );
+  }
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== out)) {
+    throw new RangeError(
+      `linear: bias ${formatShape(bias.shape)} must be [${out}] for weight ${formatShape(weight.shape)}`,
+    );
+  }
+  return linearP(bias ? [x, weight, bias] : [x, weight], { hasBias: bias !== null });
 }
 
 /** One-hot float rows (N, C) from integer labels. */

@@ -44,6 +44,9 @@ export type ReduceOp = (typeof REDUCE_OPS)[number];
 export const ARG_REDUCE_OPS = ['argmax', 'argmin'] as const;
 export type ArgReduceOp = (typeof ARG_REDUCE_OPS)[number];
 
+/** GELU form: exact `0.5 x (1 + erf(x / sqrt 2))` or the tanh approximation. */
+export type GeluApproximate = 'none' | 'tanh';
+
 /** Per-dim padding: [before, after], both >= 0. */
 export type Padding = readonly (readonly [number, number])[];
 
@@ -117,6 +120,11 @@ export interface Backend {
   softmaxBackward(y: NDArray, dy: NDArray, axis: number): NDArray;
   /** log(sum(exp(x), axis)) computed stably. */
   logsumexp(x: NDArray, axis: number, keepdims: boolean): NDArray;
+
+  /** GELU element-wise (float dtypes), exact (erf) or tanh form. */
+  gelu(x: NDArray, approximate: GeluApproximate): NDArray;
+  /** dx = dy * gelu'(x) element-wise; x and dy of equal shapes and dtypes. */
+  geluBackward(x: NDArray, dy: NDArray, approximate: GeluApproximate): NDArray;
 
   /** Layer norm over the last dim: (x - mean) * rstd * weight + bias; weight / bias shape (C,) or null. */
   layerNorm(x: NDArray, weight: NDArray | null, bias: NDArray | null, eps: number): LayerNormResult;

@@ -5,6 +5,7 @@
 import type { Backend } from '../backend';
 import { setDefaultBackendFactory } from '../registry';
 import { binaryKernel, compareKernel } from './binary';
+import { geluBackwardKernel, geluKernel } from './gelu';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './index-ops';
 import { layerNormBackwardKernel, layerNormKernel } from './layer-norm';
 import { defaultThreading, type MatmulThreading, matmulKernel } from './matmul';
@@ -90,6 +91,8 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     softmax: softmaxKernel,
     softmaxBackward: softmaxBackwardKernel,
     logsumexp: logsumexpKernel,
+    gelu: geluKernel,
+    geluBackward: geluBackwardKernel,
     layerNorm: layerNormKernel,
     layerNormBackward: layerNormBackwardKernel,
   };

@@ -1,0 +1,40 @@
+/**
+ * Linear y = x W^T + b as one primitive: the forward is one matmul against W's transposed view (no
+ * copy) plus the bias, and the backward computes dW = dY^T X and db = sum(dY) over all leading dims
+ * at once (K = every row of the batch) instead of a batched product and a reduction of its results.
+ */
+import * as op from '../ops';
+import { definePrimitive } from '../primitive';
+import type { Tensor } from '../tensor';
+
+export interface LinearAttrs {
+  readonly hasBias: boolean;
+}
+
+/** x (..., in) with its leading dims folded: (rows, in). */
+function rowsOf(t: Tensor): Tensor {
+  let rows = 1;
+  for (let i = 0; i < t.rank - 1; i++) rows *= t.shape[i];
+  return op.reshape(t, [rows, t.shape[t.rank - 1]]);
+}
+
+/** inputs [x (..., in), weight (out, in), bias (out)?] -> (..., out). */
+export const linearP = definePrimitive<LinearAttrs>({
+  name: 'linear',
+  forward: ([x, w, b], { hasBias }, backend) => {
+    const x2 = x.rank === 1 ? x.reshape([1, x.shape[0]]) : x; // (..., in)
+    const y = backend.matmul(x2, w.transpose(0, 1)); // (..., in) @ (in, out)
+    const out = x.rank === 1 ? y.reshape([w.shape[0]]) : y;
+    return hasBias ? backend.binary.add(out, b.expand(out.shape)) : out;
+  },
+  // dX = dY W; dW = dY^T X over all rows; db = sum of dY over all rows.
+  backward: (g, { inputs: [x, w], attrs }) => {
+    const g2 = rowsOf(g); // (rows, out)
+    const grads: (Tensor | null)[] = [
+      op.matmul(g, w), // (..., out) @ (out, in)
+      op.matmul(op.transpose(g2, 0, 1), rowsOf(x)), // (out, rows) @ (rows, in)
+    ];
+    if (attrs.hasBias) grads.push(op.sum(g2, 0));
+    return grads;
+  },
+});

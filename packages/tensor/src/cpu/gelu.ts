@@ -1,0 +1,68 @@
+/**
+ * GELU and its gradient as single passes (the composite form takes five element-wise passes forward
+ * and about ten backward). Math in float64, stored in the input dtype.
+ */
+import type { GeluApproximate } from '../backend';
+import { allocate } from '../dtype';
+import { NDArray } from '../ndarray';
+import { formatShape } from '../shape';
+import { erf } from './erf';
+import { assertSameDType, assertSameShape, planWalk } from './walk';
+
+const SQRT1_2 = Math.SQRT1_2;
+/** 1 / sqrt(2 pi): the standard normal density at 0. */
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+const C = Math.sqrt(2 / Math.PI);
+const A = 0.044715;
+
+function checkFloat(op: string, x: NDArray): void {
+  if (x.dtype === 'int32') throw new TypeError(`${op}: int32 input ${formatShape(x.shape)} is not supported`);
+}
+
+/** gelu(x) = 0.5 x (1 + erf(x / sqrt 2)), or 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+export function geluKernel(x: NDArray, approximate: GeluApproximate): NDArray {
+  checkFloat('gelu', x);
+  const out = allocate(x.dtype, x.size);
+  const { rows, inner, steps, starts } = planWalk(x.shape, [x]);
+  const s = steps[0];
+  const src = x.data;
+  const exact = approximate === 'none';
+  for (let r = 0, o = 0; r < rows; r++) {
+    for (let j = 0, p = starts[0][r]; j < inner; j++, p += s) {
+      const v = src[p];
+      out[o++] = exact
+        ? 0.5 * v * (1 + erf(v * SQRT1_2))
+        : 0.5 * v * (1 + Math.tanh(C * (v + A * v * v * v)));
+    }
+  }
+  return NDArray.of(out, x.shape);
+}
+
+/**
+ * dx = dy * gelu'(x): exact form Phi(x) + x phi(x); tanh form 0.5 (1 + t) + 0.5 x (1 - t^2) u' with
+ * t = tanh(u), u = sqrt(2/pi) (x + 0.044715 x^3).
+ */
+export function geluBackwardKernel(x: NDArray, dy: NDArray, approximate: GeluApproximate): NDArray {
+  checkFloat('geluBackward', x);
+  assertSameShape('geluBackward', x, dy);
+  assertSameDType('geluBackward', x, dy);
+  const out = allocate(x.dtype, x.size);
+  const { rows, inner, steps, starts } = planWalk(x.shape, [x, dy]);
+  const [sx, sg] = steps;
+  const X = x.data;
+  const G = dy.data;
+  const exact = approximate === 'none';
+  for (let r = 0, o = 0; r < rows; r++) {
+    for (let j = 0, p = starts[0][r], q = starts[1][r]; j < inner; j++, p += sx, q += sg) {
+      const v = X[p];
+      let d: number;
+      if (exact) d = 0.5 * (1 + erf(v * SQRT1_2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+      else {
+        const t = Math.tanh(C * (v + A * v * v * v));
+        d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * C * (1 + 3 * A * v * v);
+      }
+      out[o++] = G[q] * d;
+    }
+  }
+  return NDArray.of(out, x.shape);
+}
