@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The memory-growth tests force garbage collection before measuring.
+    execArgv: ['--expose-gc'],
   },
 });
