@@ -1,4 +1,4 @@
-/** Creating tensors (leaves). Random ones draw from the seeded generator, never Math.random. */
+/** Creating tensors (leaves). Random ones draw from the seeded generator (`Rng`), never an unseeded source. */
 
 import type { DType, NestedArray, Rng, Shape, TypedArray } from '@gqa-lab/tensor';
 import * as nd from '@gqa-lab/tensor';

@@ -1,6 +1,6 @@
 /**
  * Weight initialisation in place on a tensor's storage, like torch.nn.init. Every random initialiser
- * draws from a seeded Rng (the default generator when none is given), never Math.random.
+ * draws from a seeded Rng (the default generator when none is given), never an unseeded source.
  */
 import type { Tensor } from '@gqa-lab/autograd';
 import { defaultRng, formatShape, NDArray, type Rng } from '@gqa-lab/tensor';

@@ -1,7 +1,7 @@
 /**
  * The one seeded random generator of gqa-lab: xoshiro128** (Blackman & Vigna), seeded by splitmix32.
  * Its state is four uint32 words plus a cached Gaussian, all serializable, so a run can be saved and
- * resumed bit for bit. Nothing in the project calls Math.random.
+ * resumed bit for bit. Nothing in the project draws from an unseeded source.
  */
 
 export interface RngState {
