@@ -54,14 +54,28 @@ function evalAt(fn: Fn, inputs: Tensor[], w: Tensor, k: number, data: NDArray): 
   return scalarOf(fn, xs, w).item();
 }
 
-/** Element-wise central differences for every input with requiresGrad (use float64 inputs). */
-export function gradcheck(fn: Fn, inputs: Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
-  const eps = opts.eps ?? 1e-6;
-  const atol = opts.atol ?? 1e-5;
-  const rtol = opts.rtol ?? 1e-3;
+/** Tolerances (defaults differ per check), the generator, the output weights and the analytic gradients. */
+function prepare(
+  fn: Fn,
+  inputs: Tensor[],
+  opts: GradcheckOptions,
+  defaults: Required<Omit<GradcheckOptions, 'seed'>>,
+) {
   const rng = new Rng(opts.seed ?? 0);
   const w = weightsFor(fn(...inputs), rng);
-  const grads = analytic(fn, inputs, w);
+  return {
+    eps: opts.eps ?? defaults.eps,
+    atol: opts.atol ?? defaults.atol,
+    rtol: opts.rtol ?? defaults.rtol,
+    rng,
+    w,
+    grads: analytic(fn, inputs, w),
+  };
+}
+
+/** Element-wise central differences for every input with requiresGrad (use float64 inputs). */
+export function gradcheck(fn: Fn, inputs: Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
+  const { eps, atol, rtol, w, grads } = prepare(fn, inputs, opts, { eps: 1e-6, atol: 1e-5, rtol: 1e-3 });
   let maxAbsError = 0;
   for (let k = 0; k < inputs.length; k++) {
     if (!inputs[k].requiresGrad) continue;
@@ -94,12 +108,7 @@ export function gradcheck(fn: Fn, inputs: Tensor[], opts: GradcheckOptions = {})
  * Cheap (two evaluations per input), so it scales to large float32 tensors.
  */
 export function directionalGradcheck(fn: Fn, inputs: Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
-  const eps = opts.eps ?? 1e-3;
-  const atol = opts.atol ?? 1e-3;
-  const rtol = opts.rtol ?? 1e-2;
-  const rng = new Rng(opts.seed ?? 0);
-  const w = weightsFor(fn(...inputs), rng);
-  const grads = analytic(fn, inputs, w);
+  const { eps, atol, rtol, rng, w, grads } = prepare(fn, inputs, opts, { eps: 1e-3, atol: 1e-3, rtol: 1e-2 });
   let maxAbsError = 0;
   for (let k = 0; k < inputs.length; k++) {
     if (!inputs[k].requiresGrad) continue;
