@@ -14,11 +14,8 @@ import { heatmap } from './heatmap';
 import { lineChart, type Series } from './line-chart';
 import { esc } from './svg';
 
-const variantColour = (v: string) =>
-  Math.max(
-    0,
-    UPTRAIN_VARIANTS.findIndex((x) => x === v),
-  );
+const variantNames: readonly string[] = UPTRAIN_VARIANTS;
+const variantColour = (v: string) => Math.max(0, variantNames.indexOf(v));
 
 /** Accuracy per variant at each KV-head count (mean ± std over seeds). */
 export function accuracyCharts(results: UptrainResults): string[] {
