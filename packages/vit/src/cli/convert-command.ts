@@ -1,13 +1,24 @@
 /** `gqa-lab convert`: an MHA model file -> a grouped variant's model file (no training). */
 import { DataLoader } from '../data/loader';
-import { loadExperimentData } from '../uptrain-data';
-import { loadModelFile, saveModelFile } from '../uptrain-model-file';
+import { saveModelFile } from '../uptrain-model-file';
 import { captureKeys } from '../uptrain-probes';
 import { UPTRAIN_VARIANTS, type UptrainVariant } from '../uptrain-results';
 import { convertToVariant, foldWeightedLayers } from '../uptrain-variants';
 import { type CommandSpec, UsageError } from './args';
-import { loadCommandConfig, requirePath, usageFromRange } from './common';
-import { choiceValue, intValue, pathValue } from './values';
+import { loadCommandConfig, usageFromRange } from './common';
+import { flag } from './flag';
+import { loadCommandData, requirePathFlags, resolveModelSource } from './inputs';
+import {
+  calibrationBatchesFlag,
+  dataFlag,
+  fidelityFlag,
+  kvHeadsFlag,
+  modelFileFlag,
+  qcqaGenerationsFlag,
+  seedFlag,
+  windowFlag,
+} from './shared-flags';
+import { choiceValue, pathValue } from './values';
 
 export interface ConvertCommandOptions {
   model: string;
@@ -30,86 +41,18 @@ export const CONVERT_SPEC: CommandSpec<ConvertCommandOptions> = {
   details:
     'Example:\n  gqa-lab convert --model runs/uptrain/mha.safetensors --variant qcqa --kv-heads 2 --out qcqa.safetensors',
   flags: [
-    {
-      name: 'model',
-      value: 'PATH',
-      help: 'MHA model file (required)',
-      apply: (c, r) => {
-        c.model = pathValue('model', r);
-      },
-    },
-    {
-      name: 'variant',
-      value: 'NAME',
-      help: `target: ${UPTRAIN_VARIANTS.join(', ')}`,
-      apply: (c, r) => {
-        c.variant = choiceValue('variant', r, UPTRAIN_VARIANTS);
-      },
-    },
-    {
-      name: 'kv-heads',
-      value: 'G',
-      help: 'KV heads (a divisor of the head count)',
-      apply: (c, r) => {
-        c.kvHeads = intValue('kv-heads', r, 1, 4096);
-      },
-    },
-    {
-      name: 'fidelity',
-      value: 'reference|corrected',
-      help: 'policy fidelity stored in the model',
-      apply: (c, r) => {
-        c.fidelity = choiceValue('fidelity', r, ['reference', 'corrected'] as const);
-      },
-    },
-    {
-      name: 'window',
-      value: 'N',
-      help: 'DGQA window',
-      apply: (c, r) => {
-        c.window = intValue('window', r, 1, 1_000_000);
-      },
-    },
-    {
-      name: 'seed',
-      value: 'N',
-      help: 'seed of the QCQA search and the model generator',
-      apply: (c, r) => {
-        c.seed = intValue('seed', r, 0, 2 ** 32 - 1);
-      },
-    },
-    {
-      name: 'data',
-      value: 'DIR',
-      help: 'AsymGQA calibration data (default built-in Fashion-MNIST)',
-      apply: (c, r) => {
-        c.data = pathValue('data', r, true);
-      },
-    },
-    {
-      name: 'calibration-batches',
-      value: 'N',
-      help: 'AsymGQA: batches of 64 training images',
-      apply: (c, r) => {
-        c.calibrationBatches = intValue('calibration-batches', r, 1, 10_000);
-      },
-    },
-    {
-      name: 'qcqa-generations',
-      value: 'N',
-      help: 'QCQA: NSGA-II generations per layer',
-      apply: (c, r) => {
-        c.qcqaGenerations = intValue('qcqa-generations', r, 1, 100_000);
-      },
-    },
-    {
-      name: 'out',
-      value: 'PATH',
-      help: 'model file to write (required)',
-      apply: (c, r) => {
-        c.out = pathValue('out', r);
-      },
-    },
+    modelFileFlag('MHA model file (required)'),
+    flag('variant', 'NAME', `target: ${UPTRAIN_VARIANTS.join(', ')}`, (f, r) =>
+      choiceValue(f, r, UPTRAIN_VARIANTS),
+    ),
+    kvHeadsFlag('KV heads (a divisor of the head count)'),
+    fidelityFlag('policy fidelity stored in the model'),
+    windowFlag('DGQA window'),
+    seedFlag('seed of the QCQA search and the model generator'),
+    dataFlag('AsymGQA calibration data (default built-in Fashion-MNIST)'),
+    calibrationBatchesFlag('AsymGQA: batches of 64 training images'),
+    qcqaGenerationsFlag(),
+    flag('out', 'PATH', 'model file to write (required)', pathValue),
   ],
 };
 
@@ -129,11 +72,8 @@ export async function convertCommand(argv: readonly string[], print: (s: string)
   };
   const { help } = await loadCommandConfig(CONVERT_SPEC, argv, opts, print);
   if (help) return;
-  if (opts.model === '') throw new UsageError('gqa-lab convert: --model PATH is required');
-  if (opts.out === '') throw new UsageError('gqa-lab convert: --out PATH is required');
-  await requirePath('model', opts.model);
-  if (opts.data !== null) await requirePath('data', opts.data);
-  const { model: mha, meta } = await loadModelFile(opts.model, opts.seed);
+  requirePathFlags('convert', { model: opts.model, out: opts.out });
+  const { model: mha, meta } = await resolveModelSource(opts, opts.seed);
   if (mha.config.variant.kind !== 'mha' || meta.groupSizes) {
     throw new UsageError(
       `--model: ${opts.model} holds a '${mha.config.variant.kind}' model; convert starts from MHA`,
@@ -148,7 +88,7 @@ export async function convertCommand(argv: readonly string[], print: (s: string)
   }
   let calibrationKeys: ReturnType<typeof captureKeys> | undefined;
   if (opts.variant === 'asymgqa') {
-    const data = await loadExperimentData(opts.data, 64 * opts.calibrationBatches, 1);
+    const data = await loadCommandData(opts.data, 64 * opts.calibrationBatches, 1);
     const normalize = meta.normalize ?? data.normalize;
     const loader = new DataLoader(data.train, { batchSize: 64, normalize });
     calibrationKeys = captureKeys(

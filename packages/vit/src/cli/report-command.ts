@@ -5,6 +5,8 @@ import { renderReport } from '../report/html';
 import { parseResults, summaryMarkdown } from '../uptrain-results';
 import { type CommandSpec, UsageError } from './args';
 import { loadCommandConfig, requirePath } from './common';
+import { flag } from './flag';
+import { requirePathFlags } from './inputs';
 import { pathValue } from './values';
 
 export interface ReportCommandOptions {
@@ -17,22 +19,13 @@ export const REPORT_SPEC: CommandSpec<ReportCommandOptions> = {
   summary: 'Rebuild the self-contained HTML report from a results.json written by uptrain.',
   details: 'Example:\n  gqa-lab report --results runs/uptrain/results.json --out report.html',
   flags: [
-    {
-      name: 'results',
-      value: 'PATH',
-      help: 'results.json (required)',
-      apply: (c, r) => {
-        c.results = pathValue('results', r);
-      },
-    },
-    {
-      name: 'out',
-      value: 'PATH',
-      help: 'HTML file to write (default: report.html next to results.json)',
-      apply: (c, r) => {
-        c.out = pathValue('out', r);
-      },
-    },
+    flag('results', 'PATH', 'results.json (required)', pathValue),
+    flag<'out', string | null>(
+      'out',
+      'PATH',
+      'HTML file to write (default: report.html next to results.json)',
+      pathValue,
+    ),
   ],
 };
 
@@ -41,7 +34,7 @@ export async function reportCommand(argv: readonly string[], print: (s: string) 
   const opts: ReportCommandOptions = { results: '', out: null };
   const { help } = await loadCommandConfig(REPORT_SPEC, argv, opts, print);
   if (help) return;
-  if (opts.results === '') throw new UsageError('gqa-lab report: --results PATH is required');
+  requirePathFlags('report', { results: opts.results });
   await requirePath('results', opts.results);
   let value: unknown;
   try {

@@ -2,14 +2,28 @@
 import { join } from 'node:path';
 import { Rng } from '@gqa-lab/tensor';
 import { VARIANT_KINDS, type VariantKind, withVariant } from '../config';
-import { VIT_PRESET_NAMES } from '../presets';
 import { train } from '../train';
-import { loadExperimentData, presetForData } from '../uptrain-data';
+import { presetForData } from '../uptrain-data';
 import { saveModelFile } from '../uptrain-model-file';
 import { createViT } from '../vit';
 import type { CommandSpec } from './args';
-import { loadCommandConfig, requirePath, usageFromRange } from './common';
-import { boolValue, choiceValue, intValue, limitValue, numberValue, pathValue } from './values';
+import { loadCommandConfig, usageFromRange } from './common';
+import { flag, switchFlag } from './flag';
+import { loadCommandData } from './inputs';
+import {
+  batchSizeFlag,
+  dataFlag,
+  fidelityFlag,
+  kvHeadsFlag,
+  lrFlag,
+  outDirFlag,
+  presetFlag,
+  seedFlag,
+  testLimitFlag,
+  trainLimitFlag,
+  weightDecayFlag,
+} from './shared-flags';
+import { choiceValue, intValue } from './values';
 
 export interface TrainCommandOptions {
   preset: string;
@@ -55,125 +69,23 @@ export const TRAIN_SPEC: CommandSpec<TrainCommandOptions> = {
   details:
     'Example:\n  gqa-lab train --epochs 5 --out runs/mha && gqa-lab eval --model runs/mha/model.safetensors',
   flags: [
-    {
-      name: 'preset',
-      value: 'NAME',
-      help: `model shape: ${VIT_PRESET_NAMES.join(', ')}`,
-      apply: (c, r) => {
-        c.preset = choiceValue('preset', r, VIT_PRESET_NAMES);
-      },
-    },
-    {
-      name: 'data',
-      value: 'DIR',
-      help: 'IDX or CIFAR folder; default built-in Fashion-MNIST',
-      apply: (c, r) => {
-        c.data = pathValue('data', r, true);
-      },
-    },
-    {
-      name: 'train-limit',
-      value: 'N|all',
-      help: 'use at most N training images',
-      apply: (c, r) => {
-        c.trainLimit = limitValue('train-limit', r);
-      },
-    },
-    {
-      name: 'test-limit',
-      value: 'N|all',
-      help: 'use at most N test images',
-      apply: (c, r) => {
-        c.testLimit = limitValue('test-limit', r);
-      },
-    },
-    {
-      name: 'epochs',
-      value: 'N',
-      help: 'training epochs',
-      apply: (c, r) => {
-        c.epochs = intValue('epochs', r, 1, 10_000);
-      },
-    },
-    {
-      name: 'batch-size',
-      value: 'N',
-      help: 'batch size',
-      apply: (c, r) => {
-        c.batchSize = intValue('batch-size', r, 1, 65_536);
-      },
-    },
-    {
-      name: 'lr',
-      value: 'X',
-      help: 'peak learning rate (AdamW, warmup + cosine)',
-      apply: (c, r) => {
-        c.lr = numberValue('lr', r, 10);
-      },
-    },
-    {
-      name: 'weight-decay',
-      value: 'X',
-      help: 'AdamW weight decay in [0, 1]',
-      apply: (c, r) => {
-        c.weightDecay = numberValue('weight-decay', r, 1, true);
-      },
-    },
-    {
-      name: 'warmup-steps',
-      value: 'N',
-      help: 'linear warmup steps',
-      apply: (c, r) => {
-        c.warmupSteps = intValue('warmup-steps', r, 0, 10_000_000);
-      },
-    },
-    {
-      name: 'seed',
-      value: 'N',
-      help: 'seed of init, data order, dropout and noise',
-      apply: (c, r) => {
-        c.seed = intValue('seed', r, 0, 2 ** 32 - 1);
-      },
-    },
-    {
-      name: 'variant',
-      value: 'KIND',
-      help: `attention variant: ${VARIANT_KINDS.join(', ')}`,
-      apply: (c, r) => {
-        c.variant = choiceValue('variant', r, VARIANT_KINDS);
-      },
-    },
-    {
-      name: 'kv-heads',
-      value: 'G',
-      help: 'KV heads for grouped variants (a divisor of the head count)',
-      apply: (c, r) => {
-        c.kvHeads = intValue('kv-heads', r, 1, 4096);
-      },
-    },
-    {
-      name: 'fidelity',
-      value: 'reference|corrected',
-      help: 'published behaviour or the corrected variants',
-      apply: (c, r) => {
-        c.fidelity = choiceValue('fidelity', r, ['reference', 'corrected'] as const);
-      },
-    },
-    {
-      name: 'resume',
-      help: 'continue from DIR/last.safetensors',
-      apply: (c, r) => {
-        c.resume = boolValue('resume', r);
-      },
-    },
-    {
-      name: 'out',
-      value: 'DIR',
-      help: 'output folder',
-      apply: (c, r) => {
-        c.out = pathValue('out', r);
-      },
-    },
+    presetFlag(),
+    dataFlag(),
+    trainLimitFlag(),
+    testLimitFlag(),
+    flag('epochs', 'N', 'training epochs', (f, r) => intValue(f, r, 1, 10_000)),
+    batchSizeFlag(),
+    lrFlag('peak learning rate (AdamW, warmup + cosine)'),
+    weightDecayFlag(),
+    flag('warmupSteps', 'N', 'linear warmup steps', (f, r) => intValue(f, r, 0, 10_000_000)),
+    seedFlag('seed of init, data order, dropout and noise'),
+    flag('variant', 'KIND', `attention variant: ${VARIANT_KINDS.join(', ')}`, (f, r) =>
+      choiceValue(f, r, VARIANT_KINDS),
+    ),
+    kvHeadsFlag('KV heads for grouped variants (a divisor of the head count)'),
+    fidelityFlag('published behaviour or the corrected variants'),
+    switchFlag('resume', 'continue from DIR/last.safetensors'),
+    outDirFlag(),
   ],
 };
 
@@ -182,8 +94,7 @@ export async function trainCommand(argv: readonly string[], print: (s: string) =
   const opts: TrainCommandOptions = { ...TRAIN_DEFAULTS };
   const { help } = await loadCommandConfig(TRAIN_SPEC, argv, opts, print);
   if (help) return;
-  if (opts.data !== null) await requirePath('data', opts.data);
-  const data = await loadExperimentData(opts.data, opts.trainLimit, opts.testLimit);
+  const data = await loadCommandData(opts.data, opts.trainLimit, opts.testLimit);
   const config = usageFromRange(
     () =>
       withVariant(

@@ -1,20 +1,26 @@
 /** `gqa-lab uptrain`: the up-training experiment from flags and an optional JSON config file. */
-import { VIT_PRESET_NAMES } from '../presets';
 import { runUptrain } from '../uptrain';
 import { DEFAULT_UPTRAIN_CONFIG, type UptrainConfig, validateUptrainConfig } from '../uptrain-config';
 import { summaryMarkdown, UPTRAIN_VARIANTS } from '../uptrain-results';
 import type { CommandSpec } from './args';
 import { loadCommandConfig, requirePath, usageFromRange } from './common';
+import { flag, switchFlag } from './flag';
+import { requireDataPath } from './inputs';
 import {
-  boolValue,
-  choiceListValue,
-  choiceValue,
-  intListValue,
-  intValue,
-  limitValue,
-  numberValue,
-  pathValue,
-} from './values';
+  batchSizeFlag,
+  calibrationBatchesFlag,
+  dataFlag,
+  fidelityFlag,
+  lrFlag,
+  outDirFlag,
+  presetFlag,
+  qcqaGenerationsFlag,
+  testLimitFlag,
+  trainLimitFlag,
+  weightDecayFlag,
+  windowFlag,
+} from './shared-flags';
+import { choiceListValue, intListValue, intValue, numberValue, pathValue } from './values';
 
 /** The experiment's settings plus how the command shows progress. */
 export type UptrainCliOptions = UptrainConfig & { progress: boolean };
@@ -32,172 +38,44 @@ export const UPTRAIN_SPEC: CommandSpec<UptrainCliOptions> = {
     `Defaults: ${JSON.stringify(DEFAULT_UPTRAIN_CONFIG)}`,
   ].join('\n'),
   flags: [
-    {
-      name: 'preset',
-      value: 'NAME',
-      help: `model shape: ${VIT_PRESET_NAMES.join(', ')}`,
-      apply: (c, r) => {
-        c.preset = choiceValue('preset', r, VIT_PRESET_NAMES);
-      },
-    },
-    {
-      name: 'data',
-      value: 'DIR',
-      help: 'IDX folder (MNIST-like) or CIFAR binary folder; default built-in Fashion-MNIST',
-      apply: (c, r) => {
-        c.data = pathValue('data', r, true);
-      },
-    },
-    {
-      name: 'train-limit',
-      value: 'N|all',
-      help: 'use at most N training images (a fixed seeded subset)',
-      apply: (c, r) => {
-        c.trainLimit = limitValue('train-limit', r);
-      },
-    },
-    {
-      name: 'test-limit',
-      value: 'N|all',
-      help: 'use at most N test images',
-      apply: (c, r) => {
-        c.testLimit = limitValue('test-limit', r);
-      },
-    },
-    {
-      name: 'checkpoint',
-      value: 'PATH',
-      help: 'load the MHA model from this model file instead of pretraining',
-      apply: (c, r) => {
-        c.checkpoint = pathValue('checkpoint', r, true);
-      },
-    },
-    {
-      name: 'pretrain-epochs',
-      value: 'N',
-      help: 'MHA pretraining epochs (0 with --checkpoint)',
-      apply: (c, r) => {
-        c.pretrainEpochs = intValue('pretrain-epochs', r, 0, 10_000);
-      },
-    },
-    {
-      name: 'epochs',
-      value: 'N',
-      help: 'fine-tuning epochs per variant (0: evaluate the conversions as they are)',
-      apply: (c, r) => {
-        c.epochs = intValue('epochs', r, 0, 10_000);
-      },
-    },
-    {
-      name: 'batch-size',
-      value: 'N',
-      help: 'batch size',
-      apply: (c, r) => {
-        c.batchSize = intValue('batch-size', r, 1, 65_536);
-      },
-    },
-    {
-      name: 'pretrain-lr',
-      value: 'X',
-      help: 'peak learning rate of pretraining (AdamW, warmup + cosine)',
-      apply: (c, r) => {
-        c.pretrainLr = numberValue('pretrain-lr', r, 10);
-      },
-    },
-    {
-      name: 'lr',
-      value: 'X',
-      help: 'peak learning rate of fine-tuning',
-      apply: (c, r) => {
-        c.lr = numberValue('lr', r, 10);
-      },
-    },
-    {
-      name: 'weight-decay',
-      value: 'X',
-      help: 'AdamW weight decay in [0, 1]',
-      apply: (c, r) => {
-        c.weightDecay = numberValue('weight-decay', r, 1, true);
-      },
-    },
-    {
-      name: 'variants',
-      value: 'a,b|all',
-      help: `variants to compare: ${UPTRAIN_VARIANTS.join(', ')}`,
-      apply: (c, r) => {
-        c.variants = choiceListValue('variants', r, UPTRAIN_VARIANTS);
-      },
-    },
-    {
-      name: 'kv-heads',
-      value: 'g1,g2',
-      help: 'KV-head counts (divisors of the head count); several -> ablation chart',
-      apply: (c, r) => {
-        c.kvHeads = intListValue('kv-heads', r, 1, 4096);
-      },
-    },
-    {
-      name: 'seeds',
-      value: 's1,s2',
-      help: 'fine-tuning seeds; several -> mean ± std',
-      apply: (c, r) => {
-        c.seeds = intListValue('seeds', r, 0, 2 ** 32 - 1);
-      },
-    },
-    {
-      name: 'fidelity',
-      value: 'reference|corrected',
-      help: 'reproduce the published code (quirks included) or the fixed variants',
-      apply: (c, r) => {
-        c.fidelity = choiceValue('fidelity', r, ['reference', 'corrected'] as const);
-      },
-    },
-    {
-      name: 'window',
-      value: 'N',
-      help: 'DGQA: recompute the allocation every N training steps',
-      apply: (c, r) => {
-        c.window = intValue('window', r, 1, 1_000_000);
-      },
-    },
-    {
-      name: 'calibration-batches',
-      value: 'N',
-      help: 'AsymGQA: training batches of MHA key activations',
-      apply: (c, r) => {
-        c.calibrationBatches = intValue('calibration-batches', r, 1, 10_000);
-      },
-    },
-    {
-      name: 'qcqa-generations',
-      value: 'N',
-      help: 'QCQA: NSGA-II generations per layer',
-      apply: (c, r) => {
-        c.qcqaGenerations = intValue('qcqa-generations', r, 1, 100_000);
-      },
-    },
-    {
-      name: 'telemetry',
-      help: 'record KDGQA / DGQA key norms and allocations for the heatmaps',
-      apply: (c, r) => {
-        c.telemetry = boolValue('telemetry', r);
-      },
-    },
-    {
-      name: 'progress',
-      help: 'show the per-step progress line while training',
-      apply: (c, r) => {
-        c.progress = boolValue('progress', r);
-      },
-    },
-    {
-      name: 'out',
-      value: 'DIR',
-      help: 'output folder',
-      apply: (c, r) => {
-        c.out = pathValue('out', r);
-      },
-    },
+    presetFlag(),
+    dataFlag('IDX folder (MNIST-like) or CIFAR binary folder; default built-in Fashion-MNIST'),
+    trainLimitFlag('use at most N training images (a fixed seeded subset)'),
+    testLimitFlag(),
+    flag('checkpoint', 'PATH', 'load the MHA model from this model file instead of pretraining', (f, r) =>
+      pathValue(f, r, true),
+    ),
+    flag('pretrainEpochs', 'N', 'MHA pretraining epochs (0 with --checkpoint)', (f, r) =>
+      intValue(f, r, 0, 10_000),
+    ),
+    flag('epochs', 'N', 'fine-tuning epochs per variant (0: evaluate the conversions as they are)', (f, r) =>
+      intValue(f, r, 0, 10_000),
+    ),
+    batchSizeFlag(),
+    flag('pretrainLr', 'X', 'peak learning rate of pretraining (AdamW, warmup + cosine)', (f, r) =>
+      numberValue(f, r, 10),
+    ),
+    lrFlag('peak learning rate of fine-tuning'),
+    weightDecayFlag(),
+    flag('variants', 'a,b|all', `variants to compare: ${UPTRAIN_VARIANTS.join(', ')}`, (f, r) =>
+      choiceListValue(f, r, UPTRAIN_VARIANTS),
+    ),
+    flag(
+      'kvHeads',
+      'g1,g2',
+      'KV-head counts (divisors of the head count); several -> ablation chart',
+      (f, r) => intListValue(f, r, 1, 4096),
+    ),
+    flag('seeds', 's1,s2', 'fine-tuning seeds; several -> mean ± std', (f, r) =>
+      intListValue(f, r, 0, 2 ** 32 - 1),
+    ),
+    fidelityFlag('reproduce the published code (quirks included) or the fixed variants'),
+    windowFlag('DGQA: recompute the allocation every N training steps'),
+    calibrationBatchesFlag('AsymGQA: training batches of MHA key activations'),
+    qcqaGenerationsFlag(),
+    switchFlag('telemetry', 'record KDGQA / DGQA key norms and allocations for the heatmaps'),
+    switchFlag('progress', 'show the per-step progress line while training'),
+    outDirFlag(),
   ],
 };
 
@@ -218,7 +96,7 @@ export async function resolveUptrainConfig(
   const { progress, ...config } = opts;
   if (help) return { config, help, progress };
   usageFromRange(() => validateUptrainConfig(config), 'gqa-lab uptrain');
-  if (config.data !== null) await requirePath('data', config.data);
+  await requireDataPath(config.data);
   if (config.checkpoint !== null) await requirePath('checkpoint', config.checkpoint);
   return { config, help, progress };
 }
