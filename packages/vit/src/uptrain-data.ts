@@ -2,7 +2,7 @@
  * The data of an up-training run: built-in Fashion-MNIST by default, or an IDX / CIFAR folder given by --data;
  * optional seeded subsets (the same images for every seed and variant) and per-channel normalisation stats.
  */
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Rng } from '@gqa-lab/tensor';
 import type { ViTConfig } from './config';
@@ -10,6 +10,7 @@ import { loadBuiltinFashionMnist } from './data/builtin';
 import { loadCifar10, loadCifar100 } from './data/cifar-files';
 import { channelStats, type Dataset, subset } from './data/dataset';
 import { loadMnistLike } from './data/mnist';
+import { pathExists } from './data/node-io';
 import { VIT_PRESET_NAMES, vitPreset } from './presets';
 import type { DatasetInfo } from './uptrain-results';
 
@@ -31,26 +32,17 @@ export function limitDataset(ds: Dataset, limit: number | null): Dataset {
   return subset(ds, order, `${ds.name}[${limit}]`);
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Loads the train and test splits of `dir` by what it holds: CIFAR-10, CIFAR-100 or MNIST-style IDX files. */
 export async function loadDataDir(dir: string): Promise<{ train: Dataset; test: Dataset; source: string }> {
-  if (!(await exists(dir))) throw new Error(`--data: ${dir} does not exist`);
+  if (!(await pathExists(dir))) throw new Error(`--data: ${dir} does not exist`);
   for (const [sub, kind] of [
     ['cifar-10-batches-bin', 'cifar10'],
     ['cifar-100-binary', 'cifar100'],
   ] as const) {
-    if (await exists(join(dir, sub))) return loadKind(join(dir, sub), kind);
+    if (await pathExists(join(dir, sub))) return loadKind(join(dir, sub), kind);
   }
-  if (await exists(join(dir, 'data_batch_1.bin'))) return loadKind(dir, 'cifar10');
-  if ((await exists(join(dir, 'train.bin'))) && (await exists(join(dir, 'test.bin'))))
+  if (await pathExists(join(dir, 'data_batch_1.bin'))) return loadKind(dir, 'cifar10');
+  if ((await pathExists(join(dir, 'train.bin'))) && (await pathExists(join(dir, 'test.bin'))))
     return loadKind(dir, 'cifar100');
   const names = await readdir(dir);
   if (names.some((n) => n.startsWith('train-images-idx3-ubyte'))) return loadKind(dir, 'idx');

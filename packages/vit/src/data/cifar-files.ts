@@ -1,24 +1,16 @@
 /** Node loaders for the extracted CIFAR binary archives (cifar-10-batches-bin/, cifar-100-binary/). */
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Cifar100Label, type CifarDecodeOptions, concatDatasets, decodeCifar } from './cifar';
 import type { Dataset } from './dataset';
 import type { Split } from './mnist';
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { pathExists } from './node-io';
 
 async function readBin(dir: string, file: string): Promise<Uint8Array> {
   const path = join(dir, file);
-  if (!(await exists(path))) {
+  if (!(await pathExists(path))) {
     const pickled = join(dir, file.replace(/\.bin$/, ''));
-    if (await exists(pickled)) {
+    if (await pathExists(pickled)) {
       throw new Error(
         `${path} is missing but ${pickled} exists: that is the pickled CIFAR "python version", which is unsupported; ` +
           'use the binary version (cifar-10-binary.tar.gz / cifar-100-binary.tar.gz)',
@@ -31,7 +23,7 @@ async function readBin(dir: string, file: string): Promise<Uint8Array> {
 }
 
 async function readClassNames(path: string, expected: number): Promise<string[] | undefined> {
-  if (!(await exists(path))) return undefined;
+  if (!(await pathExists(path))) return undefined;
   const names = (await readFile(path, 'utf8'))
     .split(/\r?\n/)
     .map((s) => s.trim())

@@ -1,5 +1,5 @@
-/** Node-only file access for the loaders: read bytes, gunzip through node:zlib. */
-import { readFile } from 'node:fs/promises';
+/** Node-only file access for the loaders: existence checks, read bytes, gunzip through node:zlib. */
+import { access, readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { type Gunzip, maybeGunzip } from './gzip';
 
@@ -16,4 +16,14 @@ export const nodeGunzip: Gunzip = (bytes, name) => {
 export async function readMaybeGzipped(path: string, gunzip: Gunzip = nodeGunzip): Promise<Uint8Array> {
   const raw = await readFile(path);
   return maybeGunzip(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), path, gunzip);
+}
+
+/** Whether `path` exists (file or folder); false for any access error, so callers report their own message. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

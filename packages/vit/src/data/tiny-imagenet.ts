@@ -4,10 +4,11 @@
  * the line order of wnids.txt; val labels come from val/val_annotations.txt (tab-separated). Every image
  * must be 64x64; grayscale becomes RGB. A decoded split can be cached as a packed binary file.
  */
-import { access, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@gqa-lab/nn';
 import type { Dataset } from './dataset';
+import { pathExists } from './node-io';
 import { packTinyImageNet, unpackTinyImageNet } from './tiny-imagenet-cache';
 
 /** A decoded image: interleaved (H, W, channels) uint8, channels 1 (gray), 3 (RGB) or 4 (RGBA). */
@@ -91,15 +92,6 @@ export interface TinyImageNetRaw {
   labels: Int32Array;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function listSamples(root: string, split: 'train' | 'val', wnids: string[], maxPerClass?: number) {
   const samples: { path: string; label: number }[] = [];
   if (split === 'train') {
@@ -150,7 +142,7 @@ export async function loadTinyImageNet(
   const wnids = parseWnids(await readFile(wnidsPath, 'utf8'), wnidsPath);
   let raw: TinyImageNetRaw;
   let fromCache = false;
-  if (options.cachePath && (await exists(options.cachePath))) {
+  if (options.cachePath && (await pathExists(options.cachePath))) {
     raw = unpackTinyImageNet(
       new Uint8Array(await readFile(options.cachePath)),
       options.cachePath,
