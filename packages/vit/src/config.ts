@@ -5,18 +5,9 @@
 import type { Fidelity } from '@gqa-lab/gqa';
 
 /** Every attention variant a ViT block can use; all share the one GroupedQueryAttention core. */
-export type VariantKind = 'mha' | 'mqa' | 'gqa' | 'kdgqa' | 'dgqa-diff' | 'dgqa-ema' | 'pgqa' | 'wgqa';
+export const VARIANT_KINDS = ['mha', 'mqa', 'gqa', 'kdgqa', 'dgqa-diff', 'dgqa-ema', 'pgqa', 'wgqa'] as const;
 
-export const VARIANT_KINDS: readonly VariantKind[] = [
-  'mha',
-  'mqa',
-  'gqa',
-  'kdgqa',
-  'dgqa-diff',
-  'dgqa-ema',
-  'pgqa',
-  'wgqa',
-];
+export type VariantKind = (typeof VARIANT_KINDS)[number];
 
 export interface VariantConfig {
   kind: VariantKind;

@@ -3,20 +3,13 @@
  * summary table printed at the end. Everything here is plain data, so `gqa-lab report` can rebuild the HTML
  * from results.json alone.
  */
+import { VARIANT_KINDS } from './config';
 
-/** The variants the experiment compares, in report order. */
-export const UPTRAIN_VARIANTS = [
-  'mha',
-  'mqa',
-  'gqa',
-  'kdgqa',
-  'dgqa-diff',
-  'dgqa-ema',
-  'pgqa',
-  'wgqa',
-  'qcqa',
-  'asymgqa',
-] as const;
+/**
+ * The variants the experiment compares, in report order: every ViT block variant, then QCQA and AsymGQA, which
+ * are conversions of the MHA model (unequal groups per layer) rather than block variants of their own.
+ */
+export const UPTRAIN_VARIANTS = [...VARIANT_KINDS, 'qcqa', 'asymgqa'] as const;
 
 export type UptrainVariant = (typeof UPTRAIN_VARIANTS)[number];
 
