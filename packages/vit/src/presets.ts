@@ -24,6 +24,10 @@ function mha(shape: Shape): ViTConfig {
 }
 
 const imagenet = { imageSize: 224, patchSize: 16, inChannels: 3, numClasses: 1000 };
+/** Fashion-MNIST / MNIST-like grids: 28x28 pixels, 1 channel, 10 classes. */
+const images28x1 = (patchSize: number) => ({ imageSize: 28, patchSize, inChannels: 1, numClasses: 10 });
+/** CIFAR-10-like grids: 32x32 pixels, 3 channels, 10 classes. */
+const images32x3 = (patchSize: number) => ({ imageSize: 32, patchSize, inChannels: 3, numClasses: 10 });
 
 export const VIT_PRESETS = {
   /** timm vit_tiny_patch16_224: 5.7M parameters. */
@@ -35,60 +39,15 @@ export const VIT_PRESETS = {
   /** timm vit_large_patch16_224: 304M parameters. */
   vit_large_patch16_224: mha({ ...imagenet, dim: 1024, depth: 24, numHeads: 16 }),
   /** 28x28x1, 16 patches of 7x7, 8 heads of width 4: the fastest model that still learns Fashion-MNIST. */
-  vit_micro_patch7_28: mha({
-    imageSize: 28,
-    patchSize: 7,
-    inChannels: 1,
-    numClasses: 10,
-    dim: 32,
-    depth: 2,
-    numHeads: 8,
-    mlpRatio: 2,
-  }),
+  vit_micro_patch7_28: mha({ ...images28x1(7), dim: 32, depth: 2, numHeads: 8, mlpRatio: 2 }),
   /** 28x28x1, 16 patches of 7x7, 8 heads of width 8. */
-  vit_tiny_patch7_28: mha({
-    imageSize: 28,
-    patchSize: 7,
-    inChannels: 1,
-    numClasses: 10,
-    dim: 64,
-    depth: 4,
-    numHeads: 8,
-    mlpRatio: 2,
-  }),
+  vit_tiny_patch7_28: mha({ ...images28x1(7), dim: 64, depth: 4, numHeads: 8, mlpRatio: 2 }),
   /** 28x28x1, 49 patches of 4x4, 8 heads of width 8. */
-  vit_tiny_patch4_28: mha({
-    imageSize: 28,
-    patchSize: 4,
-    inChannels: 1,
-    numClasses: 10,
-    dim: 64,
-    depth: 4,
-    numHeads: 8,
-    mlpRatio: 2,
-  }),
+  vit_tiny_patch4_28: mha({ ...images28x1(4), dim: 64, depth: 4, numHeads: 8, mlpRatio: 2 }),
   /** 32x32x3, 64 patches of 4x4, 8 heads of width 8 (CIFAR-10). */
-  vit_tiny_patch4_32: mha({
-    imageSize: 32,
-    patchSize: 4,
-    inChannels: 3,
-    numClasses: 10,
-    dim: 64,
-    depth: 4,
-    numHeads: 8,
-    mlpRatio: 2,
-  }),
+  vit_tiny_patch4_32: mha({ ...images32x3(4), dim: 64, depth: 4, numHeads: 8, mlpRatio: 2 }),
   /** 32x32x3, 64 patches of 4x4, 8 heads of width 16 (CIFAR-10 / CIFAR-100, longer runs). */
-  vit_small_patch4_32: mha({
-    imageSize: 32,
-    patchSize: 4,
-    inChannels: 3,
-    numClasses: 10,
-    dim: 128,
-    depth: 6,
-    numHeads: 8,
-    mlpRatio: 2,
-  }),
+  vit_small_patch4_32: mha({ ...images32x3(4), dim: 128, depth: 6, numHeads: 8, mlpRatio: 2 }),
 } satisfies Record<string, ViTConfig>;
 
 export type ViTPresetName = keyof typeof VIT_PRESETS;
