@@ -5,23 +5,10 @@ import { makeSyntheticDataset } from '../src/data/synthetic';
 import { DEFAULT_UPTRAIN_CONFIG, type UptrainConfig } from '../src/uptrain-config';
 import type { ExperimentData } from '../src/uptrain-data';
 import { RESULTS_SCHEMA, type UptrainResults, type VariantRun } from '../src/uptrain-results';
+import { tinyConfig } from './helpers';
 
-/** 8x8x1 images, 4 patches, 4 heads of width 4, 2 blocks (MHA). */
-export const TINY_VIT: ViTConfig = {
-  imageSize: 8,
-  patchSize: 4,
-  inChannels: 1,
-  numClasses: 4,
-  dim: 16,
-  depth: 2,
-  numHeads: 4,
-  numKvHeads: 4,
-  mlpRatio: 2,
-  qkvBias: true,
-  dropout: 0,
-  attnDropout: 0,
-  variant: { kind: 'mha' },
-};
+/** 8x8x1 images, 4 patches, 4 heads of width 4, 2 blocks (MHA): the model tests' tiny config. */
+export const TINY_VIT: ViTConfig = tinyConfig();
 
 export function tinyExperimentData(train = 96, test = 48): ExperimentData {
   const tr = makeSyntheticDataset({ n: train, classes: 4, height: 8, width: 8, seed: 1, noise: 0.05 });
