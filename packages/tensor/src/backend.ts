@@ -92,6 +92,12 @@ export interface Backend {
    */
   matmul(a: NDArray, b: NDArray): NDArray;
 
+  /**
+   * y = x W^T + b (Linear): x (..., in), weight (out, in), bias (out) or null, one dtype; as
+   * matmul(x, weight^T) + bias but without the separate bias pass.
+   */
+  linear(x: NDArray, weight: NDArray, bias: NDArray | null): NDArray;
+
   /** Dense copy with a new dtype (to int32 truncates toward zero). */
   cast(x: NDArray, dtype: DType): NDArray;
   /** Dense row-major copy with the same dtype. */

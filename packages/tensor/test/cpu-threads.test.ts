@@ -84,4 +84,29 @@ describe('matmul threads', () => {
       { numRuns: 30 },
     );
   });
+
+  it('linear (x W^T + b) equals matmul then bias add, bit for bit, on 1 and several threads', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 90 }),
+        fc.constantFrom(1, 8, 64),
+        fc.integer({ min: 1, max: 40 }),
+        layout,
+        fc.boolean(),
+        fc.nat(1000),
+        (batch, m, k, n, la, withBias, seed) => {
+          const [x] = operands(batch, m, k, n, la, 'dense', seed);
+          const rng = new Rng(seed + 1);
+          const w = uniform([n, k], -1, 1, rng); // (out, in)
+          const b = withBias ? uniform([n], -1, 1, rng) : null;
+          const y = oneThread.matmul(x, w.transpose(0, 1));
+          const want = b ? oneThread.binary.add(y, b.expand(y.shape)).values() : y.values();
+          expect(oneThread.linear(x, w, b).values()).toEqual(want);
+          for (const be of pooled) expect(be.linear(x, w, b).values()).toEqual(want);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
 });

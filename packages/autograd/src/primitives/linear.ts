@@ -1,6 +1,6 @@
 /**
- * Linear y = x W^T + b as one primitive: the forward is one matmul against W's transposed view (no
- * copy) plus the bias, and the backward computes dW = dY^T X and db = sum(dY) over all leading dims
+ * Linear y = x W^T + b as one primitive: the forward is one backend.linear (a matmul against W's
+ * transposed view, no copy, with the bias added as the rows are produced), and the backward computes dW = dY^T X and db = sum(dY) over all leading dims
  * at once (K = every row of the batch) instead of a batched product and a reduction of its results.
  */
 import * as op from '../ops';
@@ -21,12 +21,7 @@ function rowsOf(t: Tensor): Tensor {
 /** inputs [x (..., in), weight (out, in), bias (out)?] -> (..., out). */
 export const linearP = definePrimitive<LinearAttrs>({
   name: 'linear',
-  forward: ([x, w, b], { hasBias }, backend) => {
-    const x2 = x.rank === 1 ? x.reshape([1, x.shape[0]]) : x; // (..., in)
-    const y = backend.matmul(x2, w.transpose(0, 1)); // (..., in) @ (in, out)
-    const out = x.rank === 1 ? y.reshape([w.shape[0]]) : y;
-    return hasBias ? backend.binary.add(out, b.expand(out.shape)) : out;
-  },
+  forward: ([x, w, b], { hasBias }, backend) => backend.linear(x, w, hasBias ? b : null),
   // dX = dY W; dW = dY^T X over all rows; db = sum of dY over all rows.
   backward: (g, { inputs: [x, w], attrs }) => {
     const g2 = rowsOf(g); // (rows, out)

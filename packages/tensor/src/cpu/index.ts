@@ -8,7 +8,7 @@ import { binaryKernel, compareKernel } from './binary';
 import { geluBackwardKernel, geluKernel } from './gelu';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './index-ops';
 import { layerNormBackwardKernel, layerNormKernel } from './layer-norm';
-import { defaultThreading, type MatmulThreading, matmulKernel } from './matmul';
+import { defaultThreading, linearKernel, type MatmulThreading, matmulKernel } from './matmul';
 import { argReduceKernel, reduceKernel } from './reduce';
 import { castKernel, concatKernel, copyKernel, padKernel, whereKernel } from './shape-ops';
 import { logsumexpKernel, softmaxBackwardKernel, softmaxKernel } from './softmax';
@@ -79,6 +79,7 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
       argmin: (x, axis, keepdims) => argReduceKernel('argmin', x, axis, keepdims),
     },
     matmul: (a, b) => matmulKernel(a, b, threading),
+    linear: (x, w, b) => linearKernel(x, w, b, threading),
     cast: castKernel,
     copy: copyKernel,
     where: whereKernel,

@@ -1,6 +1,6 @@
 /**
  * A matmul job shared between threads: the plan (operands and output on SharedArrayBuffers) and a
- * control block of two int32 counters, [next unit to take, units done]. Every thread, the caller
+ * control block of int32 counters, [next unit to take, units done, units failed]. Every thread, the caller
  * included, takes units one at a time until none are left; which thread computes a unit never changes
  * its value (see matmul-plan.ts), so results do not depend on the thread count or on timing.
  */
@@ -11,28 +11,50 @@ export interface MatmulJob {
   readonly plan: MatmulPlan;
   /** Dense (batch, M, N) output on a SharedArrayBuffer. */
   readonly out: TypedArray;
-  /** Int32Array(2) on a SharedArrayBuffer: [next unit, units done]. */
+  /** Int32Array(3) on a SharedArrayBuffer: [next unit, units done, units that failed]. */
   readonly control: Int32Array;
 }
 
 const NEXT = 0;
 const DONE = 1;
+const FAILED = 2;
 
-/** Computes units taken from the job's counter until it runs out; wakes the caller after the last one. */
+/** A control block for a new job. */
+export function newControl(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(3 * 4));
+}
+
+/**
+ * Computes units taken from the job's counter until it runs out; wakes the caller after the last one.
+ * A unit that throws still counts as done (so the caller never waits forever) and is recorded as failed.
+ */
 export function takeUnits(job: MatmulJob): void {
   const total = unitCount(job.plan);
   for (;;) {
     const u = Atomics.add(job.control, NEXT, 1);
     if (u >= total) return;
-    runUnits(job.plan, job.out, u, u + 1);
+    try {
+      runUnits(job.plan, job.out, u, u + 1);
+    } catch {
+      Atomics.add(job.control, FAILED, 1);
+    }
     if (Atomics.add(job.control, DONE, 1) + 1 === total) Atomics.notify(job.control, DONE);
   }
 }
 
-/** Blocks until every unit of the job is done (the caller has already taken its share). */
-export function waitForJob(job: MatmulJob): void {
+/** Number of units whose computation threw. */
+export function failedUnits(job: MatmulJob): number {
+  return Atomics.load(job.control, FAILED);
+}
+
+/**
+ * Blocks until every unit of the job is done (the caller has already taken its share). With a timeout
+ * (milliseconds) it gives up and returns false when no unit finished for that long.
+ */
+export function waitForJob(job: MatmulJob, timeoutMs = Number.POSITIVE_INFINITY): boolean {
   const total = unitCount(job.plan);
   for (let done = Atomics.load(job.control, DONE); done < total; done = Atomics.load(job.control, DONE)) {
-    Atomics.wait(job.control, DONE, done);
+    if (Atomics.wait(job.control, DONE, done, timeoutMs) === 'timed-out') return false;
   }
+  return true;
 }

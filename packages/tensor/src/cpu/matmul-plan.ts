@@ -27,6 +27,10 @@ export interface MatmulPlan {
   readonly N: number;
   /** Unpacked register tiles straight from the strided operands (small matrices) instead of packing. */
   readonly direct: boolean;
+  /** Optional bias (N values at biasOffset + j * biasStride) added to every output row (Linear). */
+  readonly bias: TypedArray | null;
+  readonly biasOffset: number;
+  readonly biasStride: number;
 }
 
 /** Number of work units of a plan. */
@@ -44,5 +48,15 @@ export function runUnits(plan: MatmulPlan, out: TypedArray, u0: number, u1: numb
     const rows = Math.min(MC, plan.M - i0);
     if (plan.direct) directRows(plan, t, i0, rows, out);
     else packedRows(plan, t, i0, rows, out);
+    if (plan.bias !== null) addBias(plan, (t * plan.M + i0) * plan.N, rows, out);
+  }
+}
+
+/** out rows [o, o + rows * N) += bias, while they are still in cache. */
+function addBias(plan: MatmulPlan, o: number, rows: number, out: TypedArray): void {
+  const { bias, biasOffset, biasStride, N } = plan;
+  if (bias === null) return;
+  for (let i = 0; i < rows; i++, o += N) {
+    for (let j = 0, q = biasOffset; j < N; j++, q += biasStride) out[o + j] += bias[q];
   }
 }

@@ -3,7 +3,7 @@
  * Small matrices take the unpacked path (matmul-direct.ts), larger ones the packed path
  * (matmul-packed.ts); the choice depends on the shapes only, never on the thread count.
  */
-import { allocate } from '../dtype';
+import { allocate, dtypeOf } from '../dtype';
 import { NDArray } from '../ndarray';
 import { broadcastShapes, formatShape, sizeOf } from '../shape';
 import { expandView } from '../view';
@@ -57,6 +57,9 @@ export function planMatmul(a: NDArray, b: NDArray): { plan: MatmulPlan; outShape
     K,
     N,
     direct: K <= DIRECT_THIN || N <= DIRECT_THIN || M * K * N <= DIRECT_MAX_MACS,
+    bias: null,
+    biasOffset: 0,
+    biasStride: 0,
   };
   return { plan, outShape: [...batch, M, N] };
 }
@@ -89,16 +92,47 @@ export function matmulKernel(
   threading: MatmulThreading = { threads: 1, minMacs: 0 },
 ): NDArray {
   const { plan, outShape } = planMatmul(a, b);
+  return runPlan(plan, outShape, threading);
+}
+
+/**
+ * y = x W^T + b: x (..., in), weight (out, in), bias (out) or null. The bias is added to each block of
+ * output rows right after it is computed, so there is no second pass and no temporary.
+ */
+export function linearKernel(
+  x: NDArray,
+  weight: NDArray,
+  bias: NDArray | null,
+  threading: MatmulThreading = { threads: 1, minMacs: 0 },
+): NDArray {
+  const biasOk = bias === null || (bias.rank === 1 && bias.shape[0] === weight.shape[0]);
+  if (x.rank < 1 || weight.rank !== 2 || !biasOk) {
+    throw new RangeError(
+      `linear: x ${formatShape(x.shape)}, weight ${formatShape(weight.shape)} and bias ${bias ? formatShape(bias.shape) : 'null'} must be (..., in), (out, in) and (out)`,
+    );
+  }
+  if (bias !== null && bias.dtype !== x.dtype) {
+    throw new TypeError(`linear: bias dtype ${bias.dtype} must equal x dtype ${x.dtype}`);
+  }
+  const x2 = x.rank === 1 ? x.reshape([1, x.shape[0]]) : x; // (..., in)
+  const { plan, outShape } = planMatmul(x2, weight.transpose(0, 1)); // (..., in) @ (in, out)
+  const withBias: MatmulPlan = bias
+    ? { ...plan, bias: bias.data, biasOffset: bias.offset, biasStride: bias.strides[0] }
+    : plan;
+  const y = runPlan(withBias, outShape, threading);
+  return x.rank === 1 ? y.reshape([weight.shape[0]]) : y;
+}
+
+/** Runs a plan on the calling thread or, when large enough, on the worker pool. */
+function runPlan(plan: MatmulPlan, outShape: number[], threading: MatmulThreading): NDArray {
   const size = sizeOf(outShape);
   const units = unitCount(plan);
   const macs = plan.aOffsets.length * plan.M * plan.K * plan.N;
   if (threading.threads > 1 && units > 1 && macs >= threading.minMacs) {
-    return NDArray.of(
-      runOnPool(plan, size, Math.min(threading.threads, units), threading.callerWorks ?? true),
-      outShape,
-    );
+    const callerWorks = threading.callerWorks ?? true;
+    return NDArray.of(runOnPool(plan, size, Math.min(threading.threads, units), callerWorks), outShape);
   }
-  const out = allocate(a.dtype, size);
+  const out = allocate(dtypeOf(plan.a), size);
   if (size > 0) runUnits(plan, out, 0, units);
   return NDArray.of(out, outShape);
 }

@@ -32,6 +32,8 @@ export function softmaxKernel(x: NDArray, axis: number): NDArray {
   const [dx, dout] = steps;
   const src = x.data;
   const out = allocate(x.dtype, x.size);
+  // One exp per element: the float64 exponentials wait in a scratch row, then are scaled once.
+  const e = rowScratch(inner);
   for (let r = 0; r < rows; r++) {
     const p0 = starts[0][r];
     const o0 = starts[1][r];
@@ -40,16 +42,22 @@ export function softmaxKernel(x: NDArray, axis: number): NDArray {
     // An all -Infinity row would give NaN from (-Inf) - (-Inf); subtract 0 so it gives 0/0 = NaN the same way torch does.
     if (max === -Infinity) max = 0;
     let sum = 0;
-    for (let j = 0, p = p0, o = o0; j < inner; j++, p += dx, o += dout) {
-      const e = Math.exp(src[p] - max);
-      out[o] = e;
-      sum += e;
+    for (let j = 0, p = p0; j < inner; j++, p += dx) {
+      const v = Math.exp(src[p] - max);
+      e[j] = v;
+      sum += v;
     }
-    // Divide the float64 exponentials again rather than the rounded stored ones.
     const inv = 1 / sum;
-    for (let j = 0, p = p0, o = o0; j < inner; j++, p += dx, o += dout) out[o] = Math.exp(src[p] - max) * inv;
+    for (let j = 0, o = o0; j < inner; j++, o += dout) out[o] = e[j] * inv;
   }
   return NDArray.of(out, x.shape);
+}
+
+let scratch: Float64Array = new Float64Array(64);
+/** A float64 row of at least n elements, reused between calls. */
+function rowScratch(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(n);
+  return scratch;
 }
 
 /** dx = y * (dy - sum(dy * y, axis)). */

@@ -6,9 +6,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { allocate, type TypedArray } from '../dtype';
-import { type MatmulJob, takeUnits, waitForJob } from './matmul-job';
-import type { MatmulPlan } from './matmul-plan';
+import { allocate, dtypeOf, type TypedArray } from '../dtype';
+import { failedUnits, type MatmulJob, newControl, takeUnits, waitForJob } from './matmul-job';
+import { type MatmulPlan, runUnits, unitCount } from './matmul-plan';
 
 /** Threads used by default: GQA_THREADS if set (1 = no pool), else the machine's parallelism (at most 8). */
 export function defaultThreadCount(): number {
@@ -58,6 +58,19 @@ function sharedLike(src: TypedArray, n: number, slot: number): TypedArray {
   return s.i32;
 }
 
+function copyToShared(src: TypedArray): TypedArray {
+  const bytes = src.length * src.BYTES_PER_ELEMENT;
+  const buf = new SharedArrayBuffer(bytes);
+  const dst =
+    src instanceof Float32Array
+      ? new Float32Array(buf)
+      : src instanceof Float64Array
+        ? new Float64Array(buf)
+        : new Int32Array(buf);
+  dst.set(src);
+  return dst;
+}
+
 function onShared(src: TypedArray, slot: number): TypedArray {
   if (src.buffer instanceof SharedArrayBuffer) return src;
   const dst = sharedLike(src, src.length, slot);
@@ -73,19 +86,36 @@ export function runOnPool(plan: MatmulPlan, size: number, threads: number, calle
   ensureWorkers(threads - 1);
   const a = onShared(plan.a, 0);
   const b = plan.b === plan.a ? a : onShared(plan.b, 1);
+  // The bias is small: a fresh shared copy (no scratch slot of its own).
+  const bias =
+    plan.bias === null || plan.bias.buffer instanceof SharedArrayBuffer ? plan.bias : copyToShared(plan.bias);
   const shared = sharedLike(plan.a, size, 2);
   const job: MatmulJob = {
-    plan: { ...plan, a, b },
+    plan: { ...plan, a, b, bias },
     out: shared.subarray(0, size),
-    control: new Int32Array(new SharedArrayBuffer(8)),
+    control: newControl(),
   };
   for (let i = 0; i < threads - 1; i++) workers[i].postMessage(job);
   if (callerWorks) takeUnits(job);
-  waitForJob(job);
-  const out = allocate(
-    plan.a instanceof Float64Array ? 'float64' : plan.a instanceof Float32Array ? 'float32' : 'int32',
-    size,
-  );
+  // Workers-only runs (tests) must fail, not hang, when a worker never starts; a normal run has no
+  // deadline (its caller took every unit no worker did, and units in flight always finish).
+  if (!waitForJob(job, callerWorks ? Number.POSITIVE_INFINITY : 60_000)) {
+    throw new Error(
+      `matmul pool: workers did not finish ${unitCount(plan)} units within 60 s (were they started?)`,
+    );
+  }
+  const failed = failedUnits(job);
+  if (failed > 0) {
+    // Only workers-only runs (tests) report it; otherwise the caller recomputes every unit itself, so a
+    // broken worker costs time, never a wrong result or a hang, and a genuine kernel error surfaces here.
+    if (!callerWorks) {
+      throw new Error(
+        `matmul pool: ${failed} of ${unitCount(plan)} units threw on worker threads (M=${plan.M}, K=${plan.K}, N=${plan.N})`,
+      );
+    }
+    runUnits(job.plan, job.out, 0, unitCount(plan));
+  }
+  const out = allocate(dtypeOf(plan.a), size);
   out.set(job.out);
   return out;
 }
