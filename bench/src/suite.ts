@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultThreading } from '@gqa-lab/tensor';
 import { ATTENTION_SHAPE } from './attention';
+import { runBackendsWorkload } from './backends-run';
 import type { CaseOptions } from './harness';
 import { describeMachine } from './machine';
 import { benchMatmul } from './matmul';
@@ -11,13 +12,14 @@ import { benchNorms } from './norms';
 import { usePeer, wasmHasSimd } from './peers';
 import { type Results, type Row, toMarkdown } from './report';
 import { ourImpls } from './threads';
+import { runVariantsWorkload } from './variants-run';
 import { VIT_SHAPE } from './vit';
 import { benchAttention, benchVit } from './workloads';
 
 export interface BenchOptions {
   /** Tiny sizes and one short sample each: checks the harness, measures nothing. */
   readonly quick: boolean;
-  /** Run only workloads whose letter / name starts with this (A, B, C, norms). */
+  /** Run only workloads whose letter / name starts with this (A, B, C, norms, variants, backends). */
   readonly only?: string;
   /** Output folder (default bench/results). */
   readonly outDir?: string;
@@ -53,7 +55,15 @@ export async function runBench(
   const dir = o.outDir ?? RESULTS;
   mkdirSync(dir, { recursive: true });
   const base = join(dir, o.quick ? 'bench-quick' : 'bench');
-  writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(`${base}.md`, markdown);
-  return { results, markdown, files: [`${base}.json`, `${base}.md`] };
+  const files: string[] = [];
+  // --only=variants / backends must not overwrite bench.json with an empty table.
+  if (rows.length > 0 || !o.only) {
+    writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(`${base}.md`, markdown);
+    files.push(`${base}.json`, `${base}.md`);
+  }
+  // Separate files (variants.*, backends.*): their rows have their own columns.
+  if (wants('variants')) files.push(...(await runVariantsWorkload(o.quick, dir, results.machine)));
+  if (wants('backends')) files.push(...(await runBackendsWorkload(o.quick, dir, results.machine)));
+  return { results, markdown, files };
 }
