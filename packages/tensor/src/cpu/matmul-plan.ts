@@ -5,10 +5,9 @@
  */
 import type { TypedArray } from '../dtype';
 import { directRows } from './matmul-direct';
-import { packedRows, resetPackCache } from './matmul-packed';
+import { MC, packedRows, resetPackCache } from './matmul-packed';
 
-/** Output rows per work unit (and rows of A packed at a time on the packed path). */
-export const MC = 64;
+export { MC };
 
 /** Everything a unit needs, as plain data (typed arrays + numbers) so a worker can receive it. */
 export interface MatmulPlan {
