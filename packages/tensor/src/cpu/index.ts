@@ -22,7 +22,7 @@ export { defaultThreading, type MatmulThreading } from './matmul';
 export interface CpuBackendOptions {
   /** Name in messages and benchmark tables (default 'cpu'). */
   readonly name?: string;
-  /** Worker-pool use for matmul (default: GQA_THREADS threads, matmuls of at least 2^20 multiply-adds). */
+  /** Worker-pool use for matmul (default: GQA_THREADS threads, matmuls of at least 2^22 multiply-adds). */
   readonly threading?: MatmulThreading;
 }
 

@@ -77,9 +77,9 @@ export interface MatmulThreading {
   readonly callerWorks?: boolean;
 }
 
-/** Default pool use: GQA_THREADS threads for matmuls of at least 2^20 multiply-adds (smaller ones cost more to share). */
+/** Default pool use: GQA_THREADS threads for matmuls of at least 2^22 multiply-adds (about 1 ms of work: smaller ones cost more to share than they gain; 128^3 = 2^21 stays on one thread). */
 export function defaultThreading(): MatmulThreading {
-  return { threads: defaultThreadCount(), minMacs: 1 << 20 };
+  return { threads: defaultThreadCount(), minMacs: 1 << 22 };
 }
 
 /**
