@@ -196,13 +196,17 @@ export async function train(
     const epochDone = s.batch === batches;
     // Evaluation must not move the training RNG (PGQA reference draws noise in eval mode), so that
     // when a run is evaluated never changes how it trains.
+    // A cut epoch's evaluation happens only in an interrupted run, so it must not change module state either
+    // (reference DGQA updates its cache and splits in eval mode, as the published code does).
     const rngState = model.rng?.getState();
+    const before = epochDone ? null : new Map([...model.stateDict()].map(([k, v]) => [k, v.clone()]));
     const test = evaluate(model, data.test, {
       batchSize: cfg.evalBatchSize ?? cfg.batchSize,
       normalize: cfg.normalize,
       step: s.step,
     });
     if (rngState) model.rng?.setState(rngState);
+    if (before) model.loadStateDict(before);
     const row: EpochMetrics = {
       epoch: s.epoch + 1,
       step: s.step,

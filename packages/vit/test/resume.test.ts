@@ -58,6 +58,7 @@ const bits = (a: ArrayLike<number>) => Array.from(a, (v) => (Object.is(v, -0) ? 
 describe('resume', () => {
   it.each<VariantConfig>([
     { kind: 'dgqa-ema', window: 2, fidelity: 'corrected' },
+    { kind: 'dgqa-diff', window: 2, fidelity: 'reference' }, // splits and the random fix-up's RNG are restored
     { kind: 'pgqa', fidelity: 'corrected' },
     { kind: 'pgqa', fidelity: 'reference' }, // draws noise in eval mode too: evaluating must not move the RNG
     { kind: 'wgqa', fidelity: 'corrected' },

@@ -39,11 +39,13 @@ export class DynamicPolicy implements HeadPolicy {
   private readonly rng: Rng;
   /** Cache c (G), saved as `cache` like the published buffer. */
   cache: Buffer | null = null;
-  /** Corrected only: the frozen allocation (G) and the number of training steps seen (1). */
+  /**
+   * The current allocation (G). Corrected: the frozen training allocation. Reference: the published code's
+   * splits, a plain attribute there; saved here too so a resumed run equals an uninterrupted one.
+   */
   allocationState: Buffer | null = null;
+  /** Corrected only: the number of training steps seen (1). */
   stepsSeen: Buffer | null = null;
-  /** Reference: the current splits (not saved, as in the published code). */
-  private splits: Int32Array | null = null;
 
   constructor(opts: DynamicPolicyOptions) {
     this.dynamicKind = opts.kind;
@@ -62,11 +64,8 @@ export class DynamicPolicy implements HeadPolicy {
     this.cache = new Buffer(
       NDArray.of(new (dtype === 'float64' ? Float64Array : Float32Array)(numKvHeads), [numKvHeads]),
     );
-    this.splits = uniformAllocation(numHeads, numKvHeads);
-    if (this.fidelity === 'corrected') {
-      this.allocationState = new Buffer(NDArray.of(uniformAllocation(numHeads, numKvHeads), [numKvHeads]));
-      this.stepsSeen = new Buffer(NDArray.of(new Int32Array(1), [1]));
-    }
+    this.allocationState = new Buffer(NDArray.of(uniformAllocation(numHeads, numKvHeads), [numKvHeads]));
+    if (this.fidelity === 'corrected') this.stepsSeen = new Buffer(NDArray.of(new Int32Array(1), [1]));
   }
 
   stateBuffers(): [string, Buffer][] {
@@ -98,14 +97,15 @@ export class DynamicPolicy implements HeadPolicy {
     const x = Array.from(m, (mi, g) =>
       this.dynamicKind === 'diff' ? Math.abs(c[g] - mi) : 0.9 * mi + 0.1 * c[g],
     );
-    this.splits = fixUpRandomly(
+    const splits = fixUpRandomly(
       roundedShares(`DGQA-${this.dynamicKind}`, x, ctx.numHeads),
       ctx.numHeads,
       this.rng,
     );
+    this.setSplits(splits);
     const next = ctx.training ? Array.from(m, (mi, g) => (c[g] + mi) / this.window) : Array.from(m);
     cache.data = NDArray.of(Float64Array.from(next), [m.length]).astype(cache.dtype);
-    return this.splits;
+    return splits;
   }
 
   private allocateCorrected(ctx: PolicyContext, cache: Buffer): Int32Array {
@@ -133,7 +133,13 @@ export class DynamicPolicy implements HeadPolicy {
   }
 
   private currentSplits(): Int32Array {
-    if (!this.splits) throw new Error(`DynamicPolicy (${this.kind}): bind() was not called by the layer`);
-    return this.splits;
+    if (!this.allocationState)
+      throw new Error(`DynamicPolicy (${this.kind}): bind() was not called by the layer`);
+    return Int32Array.from(this.allocationState.data.values());
+  }
+
+  private setSplits(splits: Int32Array): void {
+    if (this.allocationState)
+      this.allocationState.data = NDArray.of(Int32Array.from(splits), [splits.length]);
   }
 }
