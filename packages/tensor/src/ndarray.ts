@@ -1,6 +1,7 @@
 /**
  * NDArray: typed-array storage plus a view (shape, strides, offset). No gradients (think NumPy).
  * View methods share storage; `contiguous()` copies only when the layout requires it.
+ * Storage may also start on a device (a GPU backend's output): `data` then downloads it on first host access.
  */
 import { allocate, type DType, dtypeOf, type TypedArray } from './dtype';
 import { assertValidShape, contiguousStrides, formatShape, normalizeAxis, type Shape, sizeOf } from './shape';
@@ -20,26 +21,80 @@ import {
 /** Nested JavaScript arrays of numbers, as produced by `toArray()`. */
 export type NestedArray = number | NestedArray[];
 
+/**
+ * Values that live on a device until the host needs them (a GPU backend's kernel output). All views of one
+ * array share one source, so one download serves them all.
+ */
+export interface DeviceSource {
+  readonly dtype: DType;
+  /** Storage length in elements. */
+  readonly length: number;
+  /** The values on the host; the first call reads them back and releases the device copy, later calls return the same array. */
+  download(): TypedArray;
+}
+
+/** Storage as given to the constructor: host values, or a device source downloaded on first access. */
+export type Storage = TypedArray | DeviceSource;
+
 export class NDArray implements View {
-  readonly data: TypedArray;
+  /**
+   * The storage on the host. For a device-resident array this is an accessor that downloads on first read
+   * and then becomes a plain property; host arrays keep a plain field, so `x.data[i]` in a hot loop costs
+   * what it always did (a getter here made such loops 3x slower: V8 stopped hoisting the load).
+   */
+  declare readonly data: TypedArray;
+  /** The device source until `data` is first read through this array, else null. */
+  private _source: DeviceSource | null;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
   readonly dtype: DType;
   readonly size: number;
 
-  constructor(data: TypedArray, view: View) {
+  constructor(data: Storage, view: View) {
     assertValidShape('NDArray', view.shape);
-    this.data = data;
+    if ('download' in data) {
+      this._source = data;
+      Object.defineProperty(this, 'data', {
+        configurable: true,
+        enumerable: true,
+        get: () => this.download(data),
+      });
+    } else {
+      this.data = data;
+      this._source = null;
+    }
     this.shape = view.shape;
     this.strides = view.strides;
     this.offset = view.offset;
-    this.dtype = dtypeOf(data);
+    this.dtype = 'download' in data ? data.dtype : dtypeOf(data);
     this.size = sizeOf(view.shape);
   }
 
+  private download(source: DeviceSource): TypedArray {
+    const values = source.download();
+    Object.defineProperty(this, 'data', {
+      value: values,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    this._source = null;
+    return values;
+  }
+
+  /** The device source this array was made from until `data` is read through it (another view may have read it), else null. */
+  get deviceSource(): DeviceSource | null {
+    return this._source;
+  }
+
+  /** What views share: the device source while there is one (no download), else the host values. */
+  private get storage(): Storage {
+    return this._source ?? this.data;
+  }
+
   /** Wraps contiguous storage of exactly `sizeOf(shape)` elements. */
-  static of(data: TypedArray, shape: Shape): NDArray {
+  static of(data: Storage, shape: Shape): NDArray {
     if (data.length !== sizeOf(shape)) {
       throw new RangeError(
         `NDArray.of: ${data.length} values do not fill shape ${formatShape(shape)} (${sizeOf(shape)})`,
@@ -63,11 +118,11 @@ export class NDArray implements View {
 
   /** Contiguous and starting at storage index 0 with no extra storage: `data` is exactly the elements. */
   get isDense(): boolean {
-    return this.offset === 0 && this.data.length === this.size && isContiguous(this);
+    return this.offset === 0 && this.storage.length === this.size && isContiguous(this);
   }
 
   private withView(view: View): NDArray {
-    return new NDArray(this.data, view);
+    return new NDArray(this.storage, view);
   }
 
   reshape(shape: readonly number[]): NDArray {
