@@ -5,6 +5,7 @@
 import type { Fidelity } from '@gqa-lab/gqa';
 import { VIT_PRESET_NAMES, vitPreset } from './presets';
 import { UPTRAIN_VARIANTS, type UptrainVariant } from './uptrain-results';
+import { QCQA_STAGES, type QcqaStage } from './uptrain-variants';
 
 export interface UptrainConfig {
   /** A ViT preset name (see VIT_PRESET_NAMES); its image size / channels / classes follow the data. */
@@ -37,6 +38,8 @@ export interface UptrainConfig {
   calibrationBatches: number;
   /** QCQA NSGA-II generations per layer. */
   qcqaGenerations: number;
+  /** QCQA: per-layer choice at G groups, or the across-layer choice at depth·G KV heads in total. */
+  qcqaStage: QcqaStage;
   /** Record key norms / allocations of KDGQA and DGQA during fine-tuning. */
   telemetry: boolean;
   /** Output folder for results.json, results.csv, report.html and checkpoints. */
@@ -62,6 +65,7 @@ export const DEFAULT_UPTRAIN_CONFIG: Readonly<UptrainConfig> = {
   window: 4,
   calibrationBatches: 4,
   qcqaGenerations: 40,
+  qcqaStage: 'layer',
   telemetry: true,
   out: 'runs/uptrain',
 };
@@ -144,6 +148,10 @@ export function validateUptrainConfig(cfg: UptrainConfig): UptrainConfig {
   positiveInt('window', cfg.window, 1_000_000);
   positiveInt('calibrationBatches', cfg.calibrationBatches, 10_000);
   positiveInt('qcqaGenerations', cfg.qcqaGenerations, 100_000);
+  const stages: readonly string[] = QCQA_STAGES;
+  if (!stages.includes(cfg.qcqaStage)) {
+    fail('qcqaStage', `expected one of ${QCQA_STAGES.join(', ')}, got '${String(cfg.qcqaStage)}'`);
+  }
   if (cfg.out.length === 0) fail('out', 'must not be empty');
   return cfg;
 }

@@ -10,9 +10,11 @@ import {
   type Fidelity,
   GroupedQueryAttention,
   type HeadPolicy,
+  type ModelChoice,
   type PolicyContext,
   type QcqaCandidate,
   qcqaSearchLayer,
+  qcqaSearchModel,
   WeightedGroupedQueryAttention,
 } from '@gqa-lab/gqa';
 import { type NDArray, Rng } from '@gqa-lab/tensor';
@@ -41,6 +43,10 @@ export class FixedAllocationPolicy implements HeadPolicy {
   }
 }
 
+/** Which QCQA stage picks the assignments: per layer, or across layers under a model-wide KV budget. */
+export const QCQA_STAGES = ['layer', 'model'] as const;
+export type QcqaStage = (typeof QCQA_STAGES)[number];
+
 export interface VariantSpec {
   variant: UptrainVariant;
   kvHeads: number;
@@ -50,6 +56,12 @@ export interface VariantSpec {
   /** Seeds the converted model's generator (dropout, policy noise) and the QCQA search. */
   seed: number;
   qcqaGenerations: number;
+  /**
+   * QCQA's grouping: 'layer' takes each layer's front point nearest G groups (equal KV heads per layer);
+   * 'model' adds the paper's second stage, the across-layer front point nearest depth·G KV heads in total,
+   * so layers that share heads cheaply give KV heads to those that do not. Default 'layer'.
+   */
+  qcqaStage?: QcqaStage;
   /** Per layer (B, H, T, d) key activations of the MHA model; required for AsymGQA. */
   calibrationKeys?: readonly NDArray[];
 }
@@ -58,6 +70,8 @@ export interface ConvertedModel {
   model: ViT;
   /** Query heads per KV head, per layer. */
   groupSizes: number[][];
+  /** QCQA / AsymGQA: the head -> group assignment chosen for each layer (before queries are regrouped). */
+  assignments: Int32Array[] | null;
 }
 
 /** The ViT variant config for a variant that a plain ViTConfig can express (not QCQA / AsymGQA). */
@@ -82,7 +96,7 @@ export function convertToVariant(mha: ViT, spec: VariantSpec): ConvertedModel {
     const groupSizes = converted.layers.map((l) => Array.from(l.groupSizes));
     setGroupSizes(model, groupSizes, spec.fidelity);
     loadInto(model, converted.stateDict);
-    return { model, groupSizes };
+    return { model, groupSizes, assignments };
   }
   const config: ViTConfig = withVariant(base, variantConfig(spec), spec.kvHeads);
   const model = createViT(config, rng);
@@ -91,7 +105,11 @@ export function convertToVariant(mha: ViT, spec: VariantSpec): ConvertedModel {
   const sd =
     variant === 'wgqa' ? mhaSd : convertStateDict(mhaSd, { numHeads: H, depth, groups: G }).stateDict;
   loadInto(model, sd);
-  return { model, groupSizes: Array.from({ length: depth }, () => new Array<number>(G).fill(H / G)) };
+  return {
+    model,
+    groupSizes: Array.from({ length: depth }, () => new Array<number>(G).fill(H / G)),
+    assignments: null,
+  };
 }
 
 /** Loads `sd` over the model's own entries, so policy state (DGQA caches) keeps its initial values. */
@@ -151,15 +169,31 @@ export function nearestCandidate(front: readonly QcqaCandidate[], groups: number
 }
 
 function qcqaAssignments(mha: ViT, spec: VariantSpec): Int32Array[] {
+  // MHA k / v projections are (H·d, C): exactly what the sharing error compares head by head.
+  const layers = mha.attentionLayers().map((attn) => ({ wk: attn.k.weight.data, wv: attn.v.weight.data }));
+  const H = mha.config.numHeads;
+  const options = { seed: spec.seed, generations: spec.qcqaGenerations };
+  if (spec.qcqaStage === 'model') {
+    const { front } = qcqaSearchModel(layers, H, options);
+    return nearestModelChoice(front, layers.length * spec.kvHeads).assignments.map((a) => Int32Array.from(a));
+  }
   const seeds = new Rng(spec.seed);
-  return mha.attentionLayers().map((attn) => {
-    // MHA k / v projections are (H·d, C): exactly what the sharing error compares head by head.
-    const result = qcqaSearchLayer({ wk: attn.k.weight.data, wv: attn.v.weight.data }, attn.numHeads, {
-      seed: seeds.nextUint32(),
-      generations: spec.qcqaGenerations,
-    });
-    return nearestCandidate(result.front, spec.kvHeads).assignment;
-  });
+  return layers.map(
+    (w) =>
+      nearestCandidate(qcqaSearchLayer(w, H, { ...options, seed: seeds.nextUint32() }).front, spec.kvHeads)
+        .assignment,
+  );
+}
+
+/** The across-layer choice with `totalGroups` KV heads in all, else the nearest (ties: fewer, then lower error). */
+export function nearestModelChoice(front: readonly ModelChoice[], totalGroups: number): ModelChoice {
+  if (front.length === 0) throw new RangeError('nearestModelChoice: empty across-layer front');
+  return [...front].sort(
+    (a, b) =>
+      Math.abs(a.totalGroups - totalGroups) - Math.abs(b.totalGroups - totalGroups) ||
+      a.totalGroups - b.totalGroups ||
+      a.error - b.error,
+  )[0];
 }
 
 function asymAssignments(spec: VariantSpec, numHeads: number, depth: number): Int32Array[] {

@@ -205,6 +205,7 @@ async function fineTuneVariant(
     fidelity: cfg.fidelity,
     window: cfg.window,
     qcqaGenerations: cfg.qcqaGenerations,
+    qcqaStage: cfg.qcqaStage,
   });
   const evalOpts = { batchSize: cfg.batchSize, normalize: data.normalize };
   const converted = evaluate(model, data.test, evalOpts);

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noGrad } from '@gqa-lab/autograd';
+import { headGram, weightSharingError } from '@gqa-lab/gqa';
 import { fromNDArray, saveSafetensorsFile } from '@gqa-lab/nn';
 import { NDArray, Rng } from '@gqa-lab/tensor';
 import fc from 'fast-check';
@@ -12,7 +13,7 @@ import { validateUptrainConfig } from '../src/uptrain-config';
 import { limitDataset } from '../src/uptrain-data';
 import { loadModelFile, saveModelFile } from '../src/uptrain-model-file';
 import { CSV_HEADER, parseResults, UPTRAIN_VARIANTS, type UptrainResults } from '../src/uptrain-results';
-import { convertToVariant, nearestCandidate } from '../src/uptrain-variants';
+import { convertToVariant, nearestCandidate, nearestModelChoice } from '../src/uptrain-variants';
 import { createViT, type ViT } from '../src/vit';
 import { TINY_VIT, tinyExperimentData, tinyUptrainConfig } from './uptrain-fixtures';
 
@@ -223,6 +224,33 @@ describe('conversions', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("QCQA's across-layer stage spends depth·G KV heads in all, with no more sharing error than the per-layer pick", () => {
+    const layers = mha.attentionLayers().map((a) => headGram(a.k.weight.data, a.v.weight.data, a.numHeads));
+    const errorOf = (assignments: Int32Array[] | null) =>
+      (assignments ?? []).reduce((sum, a, l) => sum + weightSharingError(layers[l], a), 0);
+    for (const kvHeads of [1, 2, 3]) {
+      const perLayer = convertToVariant(mha, { ...spec, variant: 'qcqa', kvHeads });
+      const model = convertToVariant(mha, { ...spec, variant: 'qcqa', kvHeads, qcqaStage: 'model' });
+      const total = (g: number[][]) => g.reduce((n, sizes) => n + sizes.length, 0);
+      expect(total(model.groupSizes)).toBe(total(perLayer.groupSizes));
+      // Exact dynamic programming over the per-layer fronts: at an equal total it is at least as good.
+      expect(errorOf(model.assignments)).toBeLessThanOrEqual(errorOf(perLayer.assignments) + 1e-12);
+    }
+  });
+
+  it('nearestModelChoice picks the closest total, fewer KV heads on ties', () => {
+    const choice = (totalGroups: number, error: number) => ({
+      choice: new Int32Array(0),
+      assignments: [],
+      totalGroups,
+      kvCache: 0,
+      error,
+    });
+    expect(nearestModelChoice([choice(2, 5), choice(6, 1), choice(4, 3)], 5).totalGroups).toBe(4);
+    expect(nearestModelChoice([choice(4, 3), choice(4, 2)], 4).error).toBe(2);
+    expect(() => nearestModelChoice([], 4)).toThrow('nearestModelChoice: empty across-layer front');
   });
 
   it('nearestCandidate picks the closest group count, fewer groups on ties (property)', () => {

@@ -3,7 +3,7 @@ import { DataLoader } from '../data/loader';
 import { saveModelFile } from '../uptrain-model-file';
 import { captureKeys } from '../uptrain-probes';
 import { UPTRAIN_VARIANTS, type UptrainVariant } from '../uptrain-results';
-import { convertToVariant, foldWeightedLayers } from '../uptrain-variants';
+import { convertToVariant, foldWeightedLayers, type QcqaStage } from '../uptrain-variants';
 import { type CommandSpec, UsageError } from './args';
 import { loadCommandConfig, usageFromRange } from './common';
 import { flag } from './flag';
@@ -15,6 +15,7 @@ import {
   kvHeadsFlag,
   modelFileFlag,
   qcqaGenerationsFlag,
+  qcqaStageFlag,
   seedFlag,
   windowFlag,
 } from './shared-flags';
@@ -30,6 +31,7 @@ export interface ConvertCommandOptions {
   data: string | null;
   calibrationBatches: number;
   qcqaGenerations: number;
+  qcqaStage: QcqaStage;
   out: string;
 }
 
@@ -52,6 +54,7 @@ export const CONVERT_SPEC: CommandSpec<ConvertCommandOptions> = {
     dataFlag('AsymGQA calibration data (default built-in Fashion-MNIST)'),
     calibrationBatchesFlag('AsymGQA: batches of 64 training images'),
     qcqaGenerationsFlag(),
+    qcqaStageFlag(),
     flag('out', 'PATH', 'model file to write (required)', pathValue),
   ],
 };
@@ -68,6 +71,7 @@ export async function convertCommand(argv: readonly string[], print: (s: string)
     data: null,
     calibrationBatches: 4,
     qcqaGenerations: 40,
+    qcqaStage: 'layer',
     out: '',
   };
   const { help } = await loadCommandConfig(CONVERT_SPEC, argv, opts, print);

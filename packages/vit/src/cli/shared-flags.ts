@@ -4,6 +4,7 @@
  */
 import type { Fidelity } from '@gqa-lab/gqa';
 import { VIT_PRESET_NAMES } from '../presets';
+import { QCQA_STAGES } from '../uptrain-variants';
 import { flag } from './flag';
 import { choiceValue, intValue, limitValue, numberValue, pathValue } from './values';
 
@@ -57,6 +58,15 @@ export const calibrationBatchesFlag = (help: string) =>
 /** --qcqa-generations N: QCQA's search length. */
 export const qcqaGenerationsFlag = () =>
   flag('qcqaGenerations', 'N', 'QCQA: NSGA-II generations per layer', (f, r) => intValue(f, r, 1, 100_000));
+
+/** --qcqa-stage layer|model: QCQA's per-layer choice, or the paper's across-layer second stage. */
+export const qcqaStageFlag = () =>
+  flag(
+    'qcqaStage',
+    'layer|model',
+    "QCQA: 'layer' = G groups in every layer; 'model' = the across-layer front point with depth·G KV heads in all",
+    (f, r) => choiceValue(f, r, QCQA_STAGES),
+  );
 
 /** --model PATH: a model file to read. */
 export const modelFileFlag = (help: string) => flag('model', 'PATH', help, pathValue);
