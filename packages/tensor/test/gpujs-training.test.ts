@@ -1,7 +1,8 @@
 /**
  * 100 SGD steps of a 2-layer MLP (matmul, relu, softmax cross-entropy, layer norm) written with backend kernels
  * only (the tensor package knows no autograd): the gpu.js loss curve must equal the CPU backend's within fp32
- * tolerance, and device results / compiled kernels must not grow after the first step.
+ * tolerance, and device results / compiled kernels must not grow after the first step: each step runs in
+ * `be.tidy`, which deletes every device-resident result the step made and did not read back.
  * GQA_GPU=1 makes an unavailable webgpu mode a failure; otherwise the file skips with the reason.
  */
 import { describe, expect, it } from 'vitest';
@@ -52,7 +53,15 @@ function step(be: Backend, x: NDArray, onehot: NDArray, w1: NDArray, w2: NDArray
   return loss;
 }
 
-function train(be: Backend, steps: number, after?: (i: number) => void): number[] {
+/** Runs one step's work; the gpu.js backend passes its `tidy`. */
+type Scope = (fn: () => number) => number;
+
+function train(
+  be: Backend,
+  steps: number,
+  scope: Scope = (fn) => fn(),
+  after?: (i: number) => void,
+): number[] {
   const rng = new Rng(7);
   const x = normal([B, D], 0, 1, rng);
   const labels = Array.from(
@@ -67,7 +76,7 @@ function train(be: Backend, steps: number, after?: (i: number) => void): number[
   const w2 = normal([H, C], 0, 0.5, rng);
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) {
-    losses.push(step(be, x, onehot, w1, w2, 0.5));
+    losses.push(scope(() => step(be, x, onehot, w1, w2, 0.5)));
     after?.(i);
   }
   return losses;
@@ -80,16 +89,29 @@ if (gpu) {
       const cpu = train(cpuBackend, 100);
       let compiledAfterFirst = -1;
       const seen: number[] = [];
-      const losses = train(be, 100, (i) => {
-        const s = be.runnerStats();
-        if (i === 0) compiledAfterFirst = s.kernelsCompiled;
-        seen.push(s.liveDeviceResults);
-        expect(s.kernelsCompiled).toBe(compiledAfterFirst);
-      });
+      const transfers: string[] = [];
+      let last = be.runnerStats();
+      const losses = train(
+        be,
+        100,
+        (fn) => be.tidy(fn),
+        (i) => {
+          const s = be.runnerStats();
+          if (i === 0) compiledAfterFirst = s.kernelsCompiled;
+          seen.push(s.liveDeviceResults);
+          transfers.push(`${s.uploads - last.uploads} up / ${s.downloads - last.downloads} down`);
+          last = s;
+          expect(s.kernelsCompiled).toBe(compiledAfterFirst);
+        },
+      );
       expect(cpu[99]).toBeLessThan(cpu[0] * 0.7); // the model learns, so the comparison means something
       for (let i = 0; i < 100; i++)
         expect(Math.abs(losses[i] - cpu[i]), `step ${i}`).toBeLessThan(1e-3 + 1e-3 * cpu[i]);
       expect(Math.max(...seen)).toBe(0);
+      // Every step moves the same data: w1, w2 (updated on the host), x and the constants up; the loss, dw1,
+      // dw2 and h (its transpose is gathered on the host) down. Everything else stays on the device.
+      expect(new Set(transfers)).toEqual(new Set([transfers[0]]));
+      console.log(`gpujs training, per step: ${transfers[0]}`);
       expect(be.counts.get('matmul')?.gpu).toBe(500);
       be.dispose();
     });

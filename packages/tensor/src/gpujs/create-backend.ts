@@ -5,6 +5,7 @@
  */
 import type { Backend } from '../backend';
 import { cpuBackend } from '../cpu';
+import type { NDArray } from '../ndarray';
 import { Dispatcher, type OpCounts } from './dispatch';
 import { gpuBinary, gpuMatmul, gpuReduce, gpuUnary } from './ops-basic';
 import {
@@ -14,8 +15,9 @@ import {
   gpuSoftmax,
   gpuSoftmaxBackward,
 } from './ops-normalize';
-import { type Program, singleStep } from './program';
-import type { RunnerStats } from './runner';
+import { type Program, type ProgramResult, singleStep } from './program';
+import { Residency } from './residency';
+import { emptyRunnerStats, type RunnerStats } from './runner';
 import { makeTables } from './tables';
 import { WebGpuWorkerDevice } from './worker-device';
 
@@ -39,8 +41,15 @@ export interface GpuBackend extends Backend {
   readonly device: string;
   /** Per-op counts of GPU and CPU kernel runs (with the CPU reasons). */
   readonly counts: ReadonlyMap<string, OpCounts>;
-  /** Compiled kernels, programs run, device results alive (0 between ops). */
+  /** Compiled kernels, programs run, device results alive, uploads and downloads so far. */
   runnerStats(): RunnerStats;
+  /**
+   * Runs fn, then deletes on the device every result made inside it that was not read back (`.data`),
+   * returned (an NDArray, or one directly inside a returned array / plain object) or passed to `keep`.
+   */
+  tidy<T>(fn: () => T): T;
+  /** Keeps x's device result alive past the innermost `tidy` (it joins the enclosing scope, if any). */
+  keep(x: NDArray): NDArray;
   /** Frees device memory and kernels; the backend must not be used afterwards. */
   dispose(): void;
 }
@@ -48,7 +57,9 @@ export interface GpuBackend extends Backend {
 interface Device {
   readonly kernelClass: string;
   readonly adapter: string;
-  run(program: Program): Float32Array[];
+  run(program: Program): ProgramResult;
+  download(handle: number): Float32Array;
+  release(handles: readonly number[]): void;
   readonly stats: RunnerStats;
   close(): void;
 }
@@ -64,11 +75,13 @@ async function startGlDevice(mode: Exclude<GpuMode, 'webgpu'>): Promise<Device> 
   const { ProgramRunner } = await import('./runner');
   const runner = new ProgramRunner(new GPU({ mode }), GL_CLASS[mode]);
   // A first kernel proves the context exists; gpu.js would otherwise fall back at the first real op.
-  runner.runSync(singleStep('unary.neg', [new Float32Array([1])], 1));
+  runner.runSync(singleStep('unary.neg', [new Float32Array([1])], 1, {}, true));
   return {
     kernelClass: runner.expectedClass,
     adapter: mode,
     run: (p) => runner.runSync(p),
+    download: (h) => runner.downloadSync(h),
+    release: (hs) => runner.release(hs),
     get stats() {
       return runner.stats;
     },
@@ -116,13 +129,16 @@ function cpuGpuBackend(): GpuBackend {
     kernelClass: 'cpu',
     device: 'cpu',
     counts: new Map(),
-    runnerStats: () => ({ kernelsCompiled: 0, programsRun: 0, liveDeviceResults: 0 }),
+    runnerStats: emptyRunnerStats,
+    tidy: (fn) => fn(),
+    keep: (x) => x,
     dispose: () => {},
   };
 }
 
 function wrap(mode: GpuMode, device: Device, threshold: number, warn: (m: string) => void): GpuBackend {
-  const d = new Dispatcher((p) => device.run(p), threshold, warn);
+  const residency = new Residency(device);
+  const d = new Dispatcher(residency, threshold, warn);
   const cpu = cpuBackend;
   return {
     ...cpu,
@@ -133,7 +149,12 @@ function wrap(mode: GpuMode, device: Device, threshold: number, warn: (m: string
     device: device.adapter,
     counts: d.counts,
     runnerStats: () => ({ ...device.stats }),
-    dispose: () => device.close(),
+    tidy: (fn) => residency.tidy(fn),
+    keep: (x) => residency.keep(x),
+    dispose: () => {
+      residency.close();
+      device.close();
+    },
     matmul: (a, b) => gpuMatmul(d, cpu, a, b),
     softmax: (x, axis) => gpuSoftmax(d, cpu, x, axis),
     softmaxBackward: (y, dy, axis) => gpuSoftmaxBackward(d, cpu, y, dy, axis),

@@ -3,9 +3,10 @@
  * least `threshold` elements run on the GPU; float64 / int32, tiny or empty inputs, invalid inputs (so the
  * CPU kernel throws its documented message) and buffers over MAX_GPU_ELEMENTS run the CPU kernel.
  */
-import type { NDArray } from '../ndarray';
-import { formatShape } from '../shape';
-import { MAX_GPU_ELEMENTS, type Program } from './program';
+import { NDArray } from '../ndarray';
+import { formatShape, sizeOf } from '../shape';
+import { MAX_GPU_ELEMENTS, type Program, type ProgramInput } from './program';
+import type { Residency } from './residency';
 
 /** Why an op ran on the CPU; `cpu-only` ops have no GPU kernel by design (index and data-movement ops). */
 export type CpuReason = 'dtype' | 'small' | 'empty' | 'invalid' | 'too-large' | 'cpu-only';
@@ -23,10 +24,24 @@ export class Dispatcher {
   private readonly warned = new Set<string>();
 
   constructor(
-    readonly run: (program: Program) => Float32Array[],
+    readonly residency: Residency,
     readonly threshold: number,
     private readonly warn: (message: string) => void,
   ) {}
+
+  /** A kernel input for x: its device handle when x is a dense device-resident result, else its values. */
+  input(x: NDArray): ProgramInput {
+    return this.residency.input(x);
+  }
+
+  /** Runs a program and returns its results as device-resident NDArrays of these shapes (dense, row-major). */
+  run(program: Program, shapes: readonly (readonly number[])[]): NDArray[] {
+    const storages = this.residency.run(
+      program,
+      shapes.map((s) => sizeOf(s)),
+    );
+    return storages.map((s, i) => NDArray.of(s, shapes[i]));
+  }
 
   private entry(op: string): OpCounts {
     let c = this.counts.get(op);

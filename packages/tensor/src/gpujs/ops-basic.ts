@@ -1,8 +1,8 @@
 /** GPU versions of the element-wise, reduction and matmul kernels, each falling back to the CPU kernel. */
 import type { Backend, BinaryOp, CompareOp, ReduceOp, UnaryOp } from '../backend';
-import { NDArray } from '../ndarray';
+import type { NDArray } from '../ndarray';
 import { reducedShape, shapesEqual, sizeOf } from '../shape';
-import { type Dispatcher, f32 } from './dispatch';
+import type { Dispatcher } from './dispatch';
 import { singleStep } from './program';
 
 export function gpuUnary(d: Dispatcher, cpu: Backend, op: UnaryOp, x: NDArray): NDArray {
@@ -11,9 +11,9 @@ export function gpuUnary(d: Dispatcher, cpu: Backend, op: UnaryOp, x: NDArray): 
     d.countCpu(op, where);
     return cpu.unary[op](x);
   }
-  const [out] = d.run(singleStep(`unary.${op}`, [f32(x)], x.size));
+  const [out] = d.run(singleStep(`unary.${op}`, [d.input(x)], x.size), [x.shape]);
   d.countGpu(op);
-  return NDArray.of(out, x.shape);
+  return out;
 }
 
 export function gpuBinary(
@@ -29,9 +29,10 @@ export function gpuBinary(
     d.countCpu(op, where);
     return cpuKernel(a, b);
   }
-  const [out] = d.run(singleStep(`${group}.${op}` as `binary.${BinaryOp}`, [f32(a), f32(b)], a.size));
+  const kernel = `${group}.${op}` as `binary.${BinaryOp}`;
+  const [out] = d.run(singleStep(kernel, [d.input(a), d.input(b)], a.size), [a.shape]);
   d.countGpu(op);
-  return NDArray.of(out, a.shape);
+  return out;
 }
 
 const ROW_REDUCER = { sum: 'rowSum', mean: 'rowMean', max: 'rowMax', min: 'rowMin' } as const;
@@ -55,9 +56,9 @@ export function gpuReduce(
   const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const rows = x.permute([...kept, ...axes]);
   const R = x.size / L;
-  const [out] = d.run(singleStep(ROW_REDUCER[op], [f32(rows)], R, { L }));
+  const [out] = d.run(singleStep(ROW_REDUCER[op], [d.input(rows)], R, { L }), [outShape]);
   d.countGpu(op);
-  return NDArray.of(out, outShape);
+  return out;
 }
 
 /** Element offsets of each output batch into a and b (broadcast dims of size 1 repeat offset 0). */
@@ -111,7 +112,8 @@ export function gpuMatmul(d: Dispatcher, cpu: Backend, a: NDArray, b: NDArray): 
   }
   const aOff = batchOffsets(batch, a.shape.slice(0, -2), M * K);
   const bOff = batchOffsets(batch, b.shape.slice(0, -2), K * N);
-  const [out] = d.run(singleStep('matmul', [f32(a), f32(b), aOff, bOff], size, { M, K, N }));
+  const program = singleStep('matmul', [d.input(a), d.input(b), aOff, bOff], size, { M, K, N });
+  const [out] = d.run(program, [[...batch, M, N]]);
   d.countGpu('matmul');
-  return NDArray.of(out, [...batch, M, N]);
+  return out;
 }

@@ -1,12 +1,12 @@
 /**
  * GPU softmax / logsumexp / layer norm, forward and backward. Each op is one Program whose steps chain on the
- * device (row statistics feed the element-wise step without a readback); only the results come back.
+ * device (row statistics feed the element-wise step without a readback); its results stay on the device.
  */
 import type { Backend, LayerNormGrads, LayerNormResult } from '../backend';
-import { NDArray } from '../ndarray';
+import type { NDArray } from '../ndarray';
 import { shapesEqual } from '../shape';
-import { type Dispatcher, f32 } from './dispatch';
-import type { Program } from './program';
+import type { Dispatcher } from './dispatch';
+import type { ProgramInput } from './program';
 
 /** x with `axis` moved last, as rows (R, L), plus a function that puts a result in that layout back. */
 function asRows(x: NDArray, axis: number) {
@@ -18,7 +18,8 @@ function asRows(x: NDArray, axis: number) {
     rows: moved,
     L,
     R: x.size / L,
-    back: (values: Float32Array) => NDArray.of(values, moved.shape).permute(inv).contiguous(true),
+    // A permuted result is gathered on the host (a download); for the last axis `inv` is the identity.
+    back: (rows: NDArray) => rows.permute(inv).contiguous(true),
   };
 }
 
@@ -35,15 +36,24 @@ export function gpuSoftmax(d: Dispatcher, cpu: Backend, x: NDArray, axis: number
     return cpu.softmax(x, axis);
   }
   const { rows, L, R, back } = asRows(x, ax);
-  const [out] = d.run({
-    inputs: [f32(rows)],
-    steps: [
-      { kernel: 'rowMax', size: R, constants: { L }, args: [{ input: 0 }] },
-      { kernel: 'rowSumExp', size: R, constants: { L }, args: [{ input: 0 }, { step: 0 }] },
-      { kernel: 'softmaxOut', size: R * L, constants: { L }, args: [{ input: 0 }, { step: 0 }, { step: 1 }] },
-    ],
-    returns: [2],
-  });
+  const [out] = d.run(
+    {
+      inputs: [d.input(rows)],
+      steps: [
+        { kernel: 'rowMax', size: R, constants: { L }, args: [{ input: 0 }] },
+        { kernel: 'rowSumExp', size: R, constants: { L }, args: [{ input: 0 }, { step: 0 }] },
+        {
+          kernel: 'softmaxOut',
+          size: R * L,
+          constants: { L },
+          args: [{ input: 0 }, { step: 0 }, { step: 1 }],
+        },
+      ],
+      returns: [2],
+      readBack: false,
+    },
+    [rows.shape],
+  );
   d.countGpu('softmax');
   return back(out);
 }
@@ -65,19 +75,23 @@ export function gpuSoftmaxBackward(
   const yr = asRows(y, ax);
   const dyr = asRows(dy, ax);
   const { L, R } = yr;
-  const [out] = d.run({
-    inputs: [f32(yr.rows), f32(dyr.rows)],
-    steps: [
-      { kernel: 'rowDot', size: R, constants: { L }, args: [{ input: 0 }, { input: 1 }] },
-      {
-        kernel: 'softmaxGrad',
-        size: R * L,
-        constants: { L },
-        args: [{ input: 0 }, { input: 1 }, { step: 0 }],
-      },
-    ],
-    returns: [1],
-  });
+  const [out] = d.run(
+    {
+      inputs: [d.input(yr.rows), d.input(dyr.rows)],
+      steps: [
+        { kernel: 'rowDot', size: R, constants: { L }, args: [{ input: 0 }, { input: 1 }] },
+        {
+          kernel: 'softmaxGrad',
+          size: R * L,
+          constants: { L },
+          args: [{ input: 0 }, { input: 1 }, { step: 0 }],
+        },
+      ],
+      returns: [1],
+      readBack: false,
+    },
+    [yr.rows.shape],
+  );
   d.countGpu('softmaxBackward');
   return yr.back(out);
 }
@@ -96,29 +110,31 @@ export function gpuLogsumexp(
     return cpu.logsumexp(x, axis, keepdims);
   }
   const { rows, L, R } = asRows(x, ax);
-  const [out] = d.run({
-    inputs: [f32(rows)],
-    steps: [
-      { kernel: 'rowMax', size: R, constants: { L }, args: [{ input: 0 }] },
-      { kernel: 'rowSumExp', size: R, constants: { L }, args: [{ input: 0 }, { step: 0 }] },
-      { kernel: 'logsumexpOut', size: R, constants: {}, args: [{ step: 0 }, { step: 1 }] },
-    ],
-    returns: [2],
-  });
-  d.countGpu('logsumexp');
-  return NDArray.of(
-    out,
-    x.shape.flatMap((n, i) => (i === ax ? (keepdims ? [1] : []) : [n])),
+  const outShape = x.shape.flatMap((n, i) => (i === ax ? (keepdims ? [1] : []) : [n]));
+  const [out] = d.run(
+    {
+      inputs: [d.input(rows)],
+      steps: [
+        { kernel: 'rowMax', size: R, constants: { L }, args: [{ input: 0 }] },
+        { kernel: 'rowSumExp', size: R, constants: { L }, args: [{ input: 0 }, { step: 0 }] },
+        { kernel: 'logsumexpOut', size: R, constants: {}, args: [{ step: 0 }, { step: 1 }] },
+      ],
+      returns: [2],
+      readBack: false,
+    },
+    [outShape],
   );
+  d.countGpu('logsumexp');
+  return out;
 }
 
 function affineOk(x: NDArray, p: NDArray | null): boolean {
   return p === null || (p.rank === 1 && p.shape[0] === x.shape[x.rank - 1] && p.dtype === x.dtype);
 }
 
-/** Weight / bias as dense float32, ones / zeros when absent (one kernel serves all four combinations). */
-function affine(p: NDArray | null, C: number, fill: number): Float32Array {
-  return p ? f32(p) : new Float32Array(C).fill(fill);
+/** Weight / bias as a kernel input, ones / zeros when absent (one kernel serves all four combinations). */
+function affine(d: Dispatcher, p: NDArray | null, C: number, fill: number): ProgramInput {
+  return p ? d.input(p) : new Float32Array(C).fill(fill);
 }
 
 export function gpuLayerNorm(
@@ -139,24 +155,27 @@ export function gpuLayerNorm(
   }
   const L = x.shape[x.rank - 1];
   const R = x.size / L;
-  const program: Program = {
-    inputs: [f32(x), affine(weight, L, 1), affine(bias, L, 0)],
-    steps: [
-      { kernel: 'rowMean', size: R, constants: { L }, args: [{ input: 0 }] },
-      { kernel: 'rowRstd', size: R, constants: { L, eps }, args: [{ input: 0 }, { step: 0 }] },
-      {
-        kernel: 'layerNormOut',
-        size: R * L,
-        constants: { L },
-        args: [{ input: 0 }, { step: 0 }, { step: 1 }, { input: 1 }, { input: 2 }],
-      },
-    ],
-    returns: [2, 0, 1],
-  };
-  const [out, mean, rstd] = d.run(program);
-  d.countGpu('layerNorm');
   const stats = [...x.shape.slice(0, -1), 1];
-  return { out: NDArray.of(out, x.shape), mean: NDArray.of(mean, stats), rstd: NDArray.of(rstd, stats) };
+  const [out, mean, rstd] = d.run(
+    {
+      inputs: [d.input(x), affine(d, weight, L, 1), affine(d, bias, L, 0)],
+      steps: [
+        { kernel: 'rowMean', size: R, constants: { L }, args: [{ input: 0 }] },
+        { kernel: 'rowRstd', size: R, constants: { L, eps }, args: [{ input: 0 }, { step: 0 }] },
+        {
+          kernel: 'layerNormOut',
+          size: R * L,
+          constants: { L },
+          args: [{ input: 0 }, { step: 0 }, { step: 1 }, { input: 1 }, { input: 2 }],
+        },
+      ],
+      returns: [2, 0, 1],
+      readBack: false,
+    },
+    [x.shape, stats, stats],
+  );
+  d.countGpu('layerNorm');
+  return { out, mean, rstd };
 }
 
 export function gpuLayerNormBackward(
@@ -183,26 +202,27 @@ export function gpuLayerNormBackward(
     return cpu.layerNormBackward(dy, x, weight, mean, rstd, hasBias);
   }
   const rowArgs = [{ input: 0 }, { input: 1 }, { input: 2 }, { input: 3 }, { input: 4 }] as const;
-  const [dx, dw, db] = d.run({
-    inputs: [f32(dy), affine(weight, L, 1), f32(x), f32(mean), f32(rstd)],
-    steps: [
-      { kernel: 'lnRowGw', size: R, constants: { L }, args: [{ input: 0 }, { input: 1 }] },
-      { kernel: 'lnRowGwx', size: R, constants: { L }, args: rowArgs },
-      { kernel: 'lnDx', size: R * L, constants: { L }, args: [...rowArgs, { step: 0 }, { step: 1 }] },
-      {
-        kernel: 'lnDweight',
-        size: L,
-        constants: { L, R },
-        args: [{ input: 0 }, { input: 2 }, { input: 3 }, { input: 4 }],
-      },
-      { kernel: 'colSum', size: L, constants: { L, R }, args: [{ input: 0 }] },
-    ],
-    returns: [2, 3, 4],
-  });
+  // The dweight / dbias kernels run either way (one kernel set); an unwanted one is deleted as an intermediate.
+  const [dx, ...grads] = d.run(
+    {
+      inputs: [d.input(dy), affine(d, weight, L, 1), d.input(x), d.input(mean), d.input(rstd)],
+      steps: [
+        { kernel: 'lnRowGw', size: R, constants: { L }, args: [{ input: 0 }, { input: 1 }] },
+        { kernel: 'lnRowGwx', size: R, constants: { L }, args: rowArgs },
+        { kernel: 'lnDx', size: R * L, constants: { L }, args: [...rowArgs, { step: 0 }, { step: 1 }] },
+        {
+          kernel: 'lnDweight',
+          size: L,
+          constants: { L, R },
+          args: [{ input: 0 }, { input: 2 }, { input: 3 }, { input: 4 }],
+        },
+        { kernel: 'colSum', size: L, constants: { L, R }, args: [{ input: 0 }] },
+      ],
+      returns: [2, ...(weight ? [3] : []), ...(hasBias ? [4] : [])],
+      readBack: false,
+    },
+    [x.shape, ...(weight ? [[L]] : []), ...(hasBias ? [[L]] : [])],
+  );
   d.countGpu('layerNormBackward');
-  return {
-    dx: NDArray.of(dx, x.shape),
-    dweight: weight ? NDArray.of(dw, [L]) : null,
-    dbias: hasBias ? NDArray.of(db, [L]) : null,
-  };
+  return { dx, dweight: weight ? grads[0] : null, dbias: hasBias ? grads[weight ? 1 : 0] : null };
 }

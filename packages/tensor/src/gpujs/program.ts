@@ -1,7 +1,9 @@
 /**
- * A GPU job as plain data: host inputs, a list of kernel steps whose arguments are host inputs or earlier
- * steps' device-resident results, and which step results to read back. Plain data crosses to the webgpu
- * worker thread unchanged, and lets one backend op (softmax, layer norm) chain kernels on the device.
+ * A GPU job as plain data: inputs (host arrays, or handles of results kept on the device by earlier
+ * programs), a list of kernel steps whose arguments are inputs or earlier steps' device-resident results,
+ * and which step results it returns: read back, or kept on the device under new handles. Plain data crosses
+ * to the webgpu worker thread unchanged, and lets one backend op (softmax, layer norm) chain kernels on the
+ * device and one op's output feed the next op without a readback.
  */
 import { BINARY_OPS, type BinaryOp, COMPARE_OPS, type CompareOp, UNARY_OPS, type UnaryOp } from '../backend';
 import {
@@ -26,11 +28,27 @@ export interface Step {
   readonly args: readonly StepArg[];
 }
 
+/** A program input: values uploaded from the host, or the handle of a result kept on the device. */
+export type ProgramInput = Float32Array | { readonly device: number };
+
 export interface Program {
-  readonly inputs: readonly Float32Array[];
+  readonly inputs: readonly ProgramInput[];
   readonly steps: readonly Step[];
-  /** Indices of the steps whose results are read back, in order. */
+  /** Indices of the steps whose results are returned, in order. */
   readonly returns: readonly number[];
+  /** Read the returned results back (true), or keep them on the device and return their handles (false). */
+  readonly readBack: boolean;
+}
+
+/** What a program run gives back: values when it read back, handles of kept device results otherwise. */
+export interface ProgramResult {
+  readonly values: Float32Array[];
+  readonly handles: number[];
+}
+
+/** Whether a program input is uploaded from the host (true) or already on the device. */
+export function isHostInput(input: ProgramInput): input is Float32Array {
+  return input instanceof Float32Array;
 }
 
 /** The largest buffer a kernel reads or writes: float indices are exact below 2^24. */
@@ -48,9 +66,11 @@ export function kernelBody(name: KernelName): KernelBody {
   throw new Error(`gpujs: unknown kernel ${name}`);
 }
 
-/** Cache key: one compiled kernel per (kernel, output size, constants, argument kinds). */
-export function kernelKey(step: Step): string {
-  const kinds = step.args.map((a) => ('input' in a ? 'h' : 'd')).join('');
+/** Cache key: one compiled kernel per (kernel, output size, constants, argument kinds: host or device). */
+export function kernelKey(program: Program, step: Step): string {
+  const kinds = step.args
+    .map((a) => ('input' in a && isHostInput(program.inputs[a.input]) ? 'h' : 'd'))
+    .join('');
   const consts = Object.keys(step.constants)
     .sort()
     .map((k) => `${k}=${step.constants[k]}`)
@@ -58,16 +78,18 @@ export function kernelKey(step: Step): string {
   return `${step.kernel}|${step.size}|${consts}|${kinds}`;
 }
 
-/** A one-kernel program over host inputs. */
+/** A one-kernel program over its inputs, its result kept on the device unless `readBack`. */
 export function singleStep(
   kernel: KernelName,
-  inputs: readonly Float32Array[],
+  inputs: readonly ProgramInput[],
   size: number,
   constants: KernelConstants = {},
+  readBack = false,
 ): Program {
   return {
     inputs,
     steps: [{ kernel, constants, size, args: inputs.map((_, i) => ({ input: i })) }],
     returns: [0],
+    readBack,
   };
 }

@@ -6,6 +6,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
 import { installDawnNavigatorGpu } from './dawn';
+import type { ProgramResult } from './program';
 import { ProgramRunner } from './runner';
 import type { WorkerReply, WorkerRequest } from './worker-protocol';
 
@@ -14,21 +15,37 @@ const signal = new Int32Array(flag);
 let runner: ProgramRunner | null = null;
 let adapter = '';
 
+const NOTHING: ProgramResult = { values: [], handles: [] };
+
+async function serve(
+  r: ProgramRunner,
+  req: Exclude<WorkerRequest, { kind: 'init' }>,
+): Promise<ProgramResult> {
+  switch (req.kind) {
+    case 'run':
+      return r.runAsync(req.program);
+    case 'download':
+      return { values: [await r.downloadAsync(req.handle)], handles: [] };
+    case 'release':
+      r.release(req.handles);
+      return NOTHING;
+    case 'dispose':
+      r.dispose();
+      return NOTHING;
+  }
+}
+
 async function handle(req: WorkerRequest): Promise<WorkerReply> {
   if (req.kind === 'init') {
     const info = await installDawnNavigatorGpu();
     adapter = `${info.description}${info.vendor ? ` (${info.vendor})` : ''}`;
     const { GPU } = await import('gpu.js');
     runner = new ProgramRunner(new GPU({ mode: 'webgpu' }), 'WebGPUKernel');
-    return { ok: true, kernelClass: runner.expectedClass, adapter, outputs: [], stats: runner.stats };
+    return { ok: true, kernelClass: runner.expectedClass, adapter, result: NOTHING, stats: runner.stats };
   }
-  if (!runner) return { ok: false, error: 'gpujs webgpu worker: run before init' };
-  if (req.kind === 'dispose') {
-    runner.dispose();
-    return { ok: true, kernelClass: runner.expectedClass, adapter, outputs: [], stats: runner.stats };
-  }
-  const outputs = await runner.runAsync(req.program);
-  return { ok: true, kernelClass: runner.expectedClass, adapter, outputs, stats: runner.stats };
+  if (!runner) return { ok: false, error: `gpujs webgpu worker: ${req.kind} before init` };
+  const result = await serve(runner, req);
+  return { ok: true, kernelClass: runner.expectedClass, adapter, result, stats: runner.stats };
 }
 
 port.on('message', (req: WorkerRequest) => {

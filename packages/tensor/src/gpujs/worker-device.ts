@@ -4,8 +4,8 @@
  * (structured clone), which is cheap next to the device round trip.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { Program } from './program';
-import type { RunnerStats } from './runner';
+import type { Program, ProgramResult } from './program';
+import { emptyRunnerStats, type RunnerStats } from './runner';
 import type { WorkerReply, WorkerRequest } from './worker-protocol';
 
 /** A started webgpu worker; every call blocks until the worker replies. */
@@ -16,7 +16,7 @@ export class WebGpuWorkerDevice {
   private closed = false;
   kernelClass = '';
   adapter = '';
-  stats: RunnerStats = { kernelsCompiled: 0, programsRun: 0, liveDeviceResults: 0 };
+  stats: RunnerStats = emptyRunnerStats();
 
   /** Starts the worker and initialises Dawn + gpu.js there; throws with the worker's reason on failure. */
   constructor(private readonly timeoutMs = 120_000) {
@@ -59,9 +59,19 @@ export class WebGpuWorkerDevice {
     return reply;
   }
 
-  /** Runs a program on the device and returns the returned steps' values. */
-  run(program: Program): Float32Array[] {
-    return this.call({ kind: 'run', program }).outputs;
+  /** Runs a program on the device: the returned steps' values, or handles of results kept there. */
+  run(program: Program): ProgramResult {
+    return this.call({ kind: 'run', program }).result;
+  }
+
+  /** Reads a kept result back; the worker deletes it on the device. */
+  download(handle: number): Float32Array {
+    return this.call({ kind: 'download', handle }).result.values[0];
+  }
+
+  /** Deletes kept results on the device. */
+  release(handles: readonly number[]): void {
+    if (handles.length > 0) this.call({ kind: 'release', handles });
   }
 
   /** Frees the kernels and stops the worker. */
