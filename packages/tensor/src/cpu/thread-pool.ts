@@ -40,7 +40,8 @@ type Scratch = { f32: Float32Array; f64: Float64Array; i32: Int32Array };
 function sharedScratch(): Scratch {
   return { f32: new Float32Array(0), f64: new Float64Array(0), i32: new Int32Array(0) };
 }
-const scratch: Scratch[] = [sharedScratch(), sharedScratch(), sharedScratch()];
+/** Shared scratch slots: 0 = a, 1 = b, 2 = the output, 3 = the bias. */
+const scratch: Scratch[] = [sharedScratch(), sharedScratch(), sharedScratch(), sharedScratch()];
 
 /** A shared array of src's type with at least n elements, from scratch slot `slot` (grown, never shrunk). */
 function sharedLike(src: TypedArray, n: number, slot: number): TypedArray {
@@ -58,19 +59,6 @@ function sharedLike(src: TypedArray, n: number, slot: number): TypedArray {
   return s.i32;
 }
 
-function copyToShared(src: TypedArray): TypedArray {
-  const bytes = src.length * src.BYTES_PER_ELEMENT;
-  const buf = new SharedArrayBuffer(bytes);
-  const dst =
-    src instanceof Float32Array
-      ? new Float32Array(buf)
-      : src instanceof Float64Array
-        ? new Float64Array(buf)
-        : new Int32Array(buf);
-  dst.set(src);
-  return dst;
-}
-
 function onShared(src: TypedArray, slot: number): TypedArray {
   if (src.buffer instanceof SharedArrayBuffer) return src;
   const dst = sharedLike(src, src.length, slot);
@@ -86,10 +74,10 @@ export function runOnPool(plan: MatmulPlan, size: number, threads: number, calle
   ensureWorkers(threads - 1);
   const a = onShared(plan.a, 0);
   const b = plan.b === plan.a ? a : onShared(plan.b, 1);
-  // The bias is small: a fresh shared copy (no scratch slot of its own).
-  const bias =
-    plan.bias === null || plan.bias.buffer instanceof SharedArrayBuffer ? plan.bias : copyToShared(plan.bias);
+  const bias = plan.bias === null ? null : onShared(plan.bias, 3);
   const shared = sharedLike(plan.a, size, 2);
+  // Scratch reuse is safe: this call returns only after every unit is done, and a worker that reads
+  // this job's message late finds its (per-job) control block exhausted and touches nothing.
   const job: MatmulJob = {
     plan: { ...plan, a, b, bias },
     out: shared.subarray(0, size),
