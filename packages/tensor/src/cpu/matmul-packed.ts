@@ -48,8 +48,16 @@ export function packedRows(plan: MatmulPlan, t: number, i0: number, rows: number
   const nPanels = Math.ceil(N / NR);
   const kcMax = Math.min(KC, K);
   const P = panelsFor(nPanels * NR * kcMax);
-  acc = grow(acc, rows * N);
-  acc.fill(0, 0, rows * N);
+  const o0 = (t * plan.M + i0) * N;
+  // One K slice: tiles store straight into the output. Several: they add up in a float64 accumulator
+  // first (so slices sum without float32 rounding in between), copied out at the end.
+  const single = K <= KC;
+  if (!single) {
+    acc = grow(acc, rows * N);
+    acc.fill(0, 0, rows * N);
+  }
+  const C = single ? out : acc;
+  const cBase = single ? o0 : 0;
   const aBase = plan.aOffsets[t] + i0 * ars;
   const bBase = plan.bOffsets[t];
   for (let k0 = 0; k0 < K; k0 += KC) {
@@ -66,12 +74,11 @@ export function packedRows(plan: MatmulPlan, t: number, i0: number, rows: number
       const nr = Math.min(NR, N - j);
       for (let p = 0; p * MR < rows; p++) {
         const mr = Math.min(MR, rows - p * MR);
-        microKernel(P, p * MR * kc, A_REGION + q * NR * kc, kc, acc, p * MR * N + j, N, mr, nr);
+        microKernel(P, p * MR * kc, A_REGION + q * NR * kc, kc, C, cBase + p * MR * N + j, N, mr, nr, single);
       }
     }
   }
-  const o = (t * plan.M + i0) * N;
-  for (let i = 0; i < rows * N; i++) out[o + i] = acc[i];
+  if (!single) for (let i = 0; i < rows * N; i++) out[o0 + i] = acc[i];
 }
 
 /** B (K, N) -> panels of NR columns at dst[at..], each K rows of NR values; columns past N are zero. */
@@ -134,17 +141,18 @@ function packA(
   }
 }
 
-/** C[mr x nr at o, row stride ldc] += A panel (K x 4 at pa) . B panel (K x 4 at pb), both in P, in 16 float64 locals. */
+/** C[mr x nr at o, row stride ldc] (= or +=) A panel (K x 4 at pa) . B panel (K x 4 at pb), both in P, in 16 float64 locals. */
 function microKernel(
   P: Float64Array,
   pa: number,
   pb: number,
   K: number,
-  C: Float64Array,
+  C: TypedArray,
   o: number,
   ldc: number,
   mr: number,
   nr: number,
+  assign: boolean,
 ): void {
   let c00 = 0,
     c01 = 0,
@@ -189,29 +197,32 @@ function microKernel(
     c33 += a * b3;
   }
   // Rows past mr / columns past nr were packed as zeros and are simply not stored.
-  storeRow(C, o, nr, c00, c01, c02, c03);
-  if (mr > 1) storeRow(C, o + ldc, nr, c10, c11, c12, c13);
-  if (mr > 2) storeRow(C, o + 2 * ldc, nr, c20, c21, c22, c23);
-  if (mr > 3) storeRow(C, o + 3 * ldc, nr, c30, c31, c32, c33);
+  storeRow(C, o, nr, assign, c00, c01, c02, c03);
+  if (mr > 1) storeRow(C, o + ldc, nr, assign, c10, c11, c12, c13);
+  if (mr > 2) storeRow(C, o + 2 * ldc, nr, assign, c20, c21, c22, c23);
+  if (mr > 3) storeRow(C, o + 3 * ldc, nr, assign, c30, c31, c32, c33);
 }
 
+/** C[o .. o + nr) = (assign) or += the row's values. */
 function storeRow(
-  C: Float64Array,
+  C: TypedArray,
   o: number,
   nr: number,
+  assign: boolean,
   v0: number,
   v1: number,
   v2: number,
   v3: number,
 ): void {
-  if (nr === 4) {
-    C[o] += v0;
-    C[o + 1] += v1;
-    C[o + 2] += v2;
-    C[o + 3] += v3;
+  if (assign) {
+    C[o] = v0;
+    if (nr > 1) C[o + 1] = v1;
+    if (nr > 2) C[o + 2] = v2;
+    if (nr > 3) C[o + 3] = v3;
     return;
   }
   C[o] += v0;
   if (nr > 1) C[o + 1] += v1;
   if (nr > 2) C[o + 2] += v2;
+  if (nr > 3) C[o + 3] += v3;
 }
