@@ -1,5 +1,5 @@
 /** Workload A: fp32 square matmul C = A B at N = 128..1024, reported in GFLOP/s (2 N^3 FLOPs per call). */
-import { cpuBackend, type NDArray, Rng, uniform } from '@gqa-lab/tensor';
+import { getBackend, type NDArray, Rng, uniform } from '@gqa-lab/tensor';
 import { type CaseOptions, rate, timeCase } from './harness';
 import { PEERS, usePeer } from './peers';
 
@@ -13,12 +13,12 @@ export interface RateRow {
   readonly samples: number;
 }
 
-/** Our side: the CPU backend's matmul kernel (threaded when the pool is on). */
+/** Our side: the current backend's matmul (each impl's `before` sets it: one thread, or the pool). */
 export function ourMatmul(n: number, seed = 1): () => NDArray {
   const rng = new Rng(seed);
   const a = uniform([n, n], -1, 1, rng);
   const b = uniform([n, n], -1, 1, rng);
-  return () => cpuBackend.matmul(a, b);
+  return () => getBackend().matmul(a, b);
 }
 
 /** Runs workload A for each size: gqa-lab then each tfjs peer, same inputs shape, same process. */
