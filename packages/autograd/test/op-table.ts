@@ -657,7 +657,7 @@ export const OP_CASES: OpCase[] = [
         const row = flat.slice(r * c, r * c + c);
         const m = sumOf(row) / c;
         const v = sumOf(row.map((u) => (u - m) ** 2)) / c;
-        row.forEach((u, j) => values.push(((u - m) / Math.sqrt(v + 1e-5)) * wv[j] + bv[j]));
+        for (const [j, u] of row.entries()) values.push(((u - m) / Math.sqrt(v + 1e-5)) * wv[j] + bv[j]);
       }
       return { shape: [...x.shape], values };
     },
