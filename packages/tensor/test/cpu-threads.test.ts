@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planMatmul } from '../src/cpu/matmul';
-import { runUnits, unitCount } from '../src/cpu/matmul-plan';
+import { failedUnits, newControl, takeUnits, waitForJob } from '../src/cpu/matmul-job';
+import { type MatmulPlan, runUnits, unitCount } from '../src/cpu/matmul-plan';
 import { createCpuBackend, type NDArray, Rng, uniform } from '../src/index';
 import { type Layout, layoutArray } from './arrays';
 import { describeBackend } from './backend-contract';
@@ -108,5 +109,22 @@ describe('matmul threads', () => {
       ),
       { numRuns: 20 },
     );
+  });
+
+  it('a unit that throws still counts as done (no thread waits forever) and is reported as failed', () => {
+    const [a, b] = operands(2, 70, 8, 9, 'dense', 'dense', 1);
+    const { plan } = planMatmul(a, b);
+    const broken: MatmulPlan = {
+      ...plan,
+      get N(): number {
+        throw new Error('unit failure injected by the test');
+      },
+    };
+    const job = { plan: broken, out: new Float32Array(2 * 70 * 9), control: newControl() };
+    expect(() => takeUnits(job)).not.toThrow();
+    expect(failedUnits(job)).toBe(unitCount(plan));
+    expect(waitForJob(job, 10)).toBe(true);
+    // Nobody takes the units of a fresh job: a deadline makes the wait give up instead of hanging.
+    expect(waitForJob({ plan, out: new Float32Array(2 * 70 * 9), control: newControl() }, 10)).toBe(false);
   });
 });
