@@ -47,7 +47,7 @@ describe('crossEntropy', () => {
             reduction: 'none',
             ignoreIndex: ignore,
           });
-          (none.toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo(want[i], 10));
+          for (const [i, v] of (none.toArray() as number[]).entries()) expect(v).toBeCloseTo(want[i], 10);
           const sum = T.crossEntropy(logits, targets, {
             labelSmoothing: eps,
             reduction: 'sum',
@@ -107,7 +107,7 @@ describe('dropout', () => {
     T.sum(y).backward();
     const yv = y.data.values();
     const gv = x.grad?.data.values() ?? new Float64Array();
-    yv.forEach((v, i) => expect(gv[i]).toBe(v === 0 ? 0 : 2));
+    for (let i = 0; i < yv.length; i++) expect(gv[i]).toBe(yv[i] === 0 ? 0 : 2);
   });
 });
 
@@ -154,7 +154,7 @@ describe('layerNorm backward', () => {
           fused.forEach((f, i) => {
             const fv = f.data.values();
             const cv = composed[i].data.values();
-            fv.forEach((v, j) => expect(v).toBeCloseTo(cv[j], 10));
+            for (let j = 0; j < fv.length; j++) expect(fv[j]).toBeCloseTo(cv[j], 10);
           });
         },
       ),

@@ -8,7 +8,7 @@ import type { NDArray } from '@gqa-lab/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gradcheck, noGrad, Tensor } from '../src/index';
-import { OP_CASES, type RefResult } from './op-table';
+import { OP_CASES, type RefResult } from './op-table/index';
 
 function expectClose(got: NDArray, want: RefResult, rtol: number, atol: number): void {
   expect([...got.shape]).toEqual(want.shape);
