@@ -1,9 +1,61 @@
 /**
- * One matmul worker: receives jobs (a plan whose arrays live on SharedArrayBuffers, plus a shared
- * control block) and takes work units from the job's shared counter until none are left.
+ * One matmul worker: blocks in Atomics.wait on the pool's shared control block (pool-control.ts) and,
+ * when the caller publishes a job, joins it and takes work units from its shared counter until none are
+ * left. No message per job: messages carry only replaced scratch buffers, read synchronously on demand.
  */
-import { parentPort } from 'node:worker_threads';
-import { type MatmulJob, takeUnits } from './matmul-job';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { takeUnits } from './matmul-job';
+import { ACTIVE, EPOCH, mayJoin, type PoolBuffers, readJob, SEQ } from './pool-control';
+
+interface WorkerSetup {
+  readonly control: Int32Array;
+  readonly index: number;
+  /** Milliseconds to keep polling for the next job before sleeping (0: sleep at once). */
+  readonly spinMs: number;
+}
 
 if (parentPort === null) throw new Error('matmul-worker: must run as a worker thread');
-parentPort.on('message', (job: MatmulJob) => takeUnits(job));
+const port = parentPort;
+const { control, index, spinMs }: WorkerSetup = workerData;
+let bufs: PoolBuffers | null = null;
+
+/** The newest buffers sent so far (messages are only read here, never through the event loop). */
+function buffersFor(epoch: number): PoolBuffers | null {
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) bufs = m.message;
+  return bufs !== null && bufs.epoch === epoch ? bufs : null;
+}
+
+/** Runs the job published as `seq` unless it was replaced before this worker joined. */
+function join(seq: number): void {
+  Atomics.add(control, ACTIVE, 1);
+  try {
+    if (Atomics.load(control, SEQ) !== seq || !mayJoin(control, index)) return;
+    const current = buffersFor(control[EPOCH]);
+    // Buffers that never arrived: leave the units to the caller (it computes whatever nobody took).
+    if (current !== null) takeUnits(readJob(control, current));
+  } finally {
+    if (Atomics.sub(control, ACTIVE, 1) === 1) Atomics.notify(control, ACTIVE);
+  }
+}
+
+/** The next published job's SEQ, polled for up to spinMs; `seen` (or an odd SEQ) if none came. */
+function poll(seen: number): number {
+  let seq = Atomics.load(control, SEQ);
+  if (spinMs <= 0) return seq;
+  const deadline = performance.now() + spinMs;
+  while ((seq === seen || (seq & 1) === 1) && performance.now() < deadline) {
+    for (let i = 0; i < 1000 && (seq === seen || (seq & 1) === 1); i++) seq = Atomics.load(control, SEQ);
+  }
+  return seq;
+}
+
+let seen = 0;
+for (;;) {
+  const seq = poll(seen);
+  if (seq === seen || (seq & 1) === 1) {
+    Atomics.wait(control, SEQ, seq);
+    continue;
+  }
+  seen = seq;
+  join(seq);
+}

@@ -1,14 +1,25 @@
 /**
  * The worker pool for large matmuls: started once (lazily, on the first matmul big enough to share),
- * workers unref'd so a process exits without closing it. Operands that do not already live on a
- * SharedArrayBuffer are copied into reused shared scratch buffers, and the result is copied out into a
- * fresh ordinary array, so callers never see shared memory.
+ * workers unref'd so a process exits without closing it. Jobs reach the workers through a shared control
+ * block (pool-control.ts: Atomics.wait / notify, no message per job). Operands are copied into reused
+ * shared scratch buffers, and the result is copied out into a fresh ordinary array, so callers never see
+ * shared memory.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { allocate, dtypeOf, type TypedArray } from '../dtype';
-import { failedUnits, type MatmulJob, newControl, takeUnits, waitForJob } from './matmul-job';
+import { allocate, type DType, dtypeOf, type TypedArray } from '../dtype';
+import { failedUnits, type MatmulJob, takeUnits, waitForJob } from './matmul-job';
 import { type MatmulPlan, runUnits, unitCount } from './matmul-plan';
+import {
+  ACTIVE,
+  jobCounters,
+  newPoolControl,
+  type PoolBuffers,
+  type ScratchSlot,
+  SEQ,
+  slotArray,
+  writeJob,
+} from './pool-control';
 
 /** Threads used by default: GQA_THREADS if set (1 = no pool), else the machine's parallelism (at most 8). */
 export function defaultThreadCount(): number {
@@ -22,48 +33,120 @@ export function defaultThreadCount(): number {
   return Math.min(availableParallelism(), 8);
 }
 
-const workers: Worker[] = [];
+/** How long a new job waits for a worker still leaving the previous one before the pool is given up. */
+const LEAVE_TIMEOUT_MS = 10_000;
+/**
+ * How long an idle worker polls the control block before it sleeps in Atomics.wait: back-to-back jobs
+ * (a backward's dX then dW) then start without a wake-up, which costs ~0.1-0.2 ms per job on the 2-vCPU
+ * VM (Atomics.notify timed in a training step). Longer spins did not pay in a step, whose matmuls are
+ * milliseconds apart, and burn a shared core; only workers with a core of their own spin.
+ */
+const SPIN_MS = 0.05;
+
+const control = newPoolControl();
+const workers: { worker: Worker; epoch: number }[] = [];
+/** Set when a worker never left a job: from then on every matmul runs on the caller (correct, slower). */
+let abandoned = false;
 
 function ensureWorkers(count: number): void {
   const isTs = import.meta.url.endsWith('.ts');
   const entry = new URL(isTs ? './matmul-worker-entry.mjs' : './matmul-worker.js', import.meta.url);
   while (workers.length < count) {
-    const w = new Worker(entry);
-    w.unref();
+    // The caller holds one core; a worker without a core of its own would spin against the caller.
+    const spinMs = workers.length + 2 <= availableParallelism() ? SPIN_MS : 0;
+    const worker = new Worker(entry, { workerData: { control, index: workers.length, spinMs } });
+    worker.unref();
     // A worker that fails only stops taking units; the caller finishes the job (errors surface there).
-    w.on('error', () => undefined);
-    workers.push(w);
+    worker.on('error', () => undefined);
+    workers.push({ worker, epoch: -1 });
   }
 }
 
-type Scratch = { f32: Float32Array; f64: Float64Array; i32: Int32Array };
-function sharedScratch(): Scratch {
+function emptySlot(): ScratchSlot {
   return { f32: new Float32Array(0), f64: new Float64Array(0), i32: new Int32Array(0) };
 }
-/** Shared scratch slots: 0 = a, 1 = b, 2 = the output, 3 = the bias. */
-const scratch: Scratch[] = [sharedScratch(), sharedScratch(), sharedScratch(), sharedScratch()];
+let bufs: PoolBuffers = {
+  epoch: 0,
+  a: emptySlot(),
+  b: emptySlot(),
+  out: emptySlot(),
+  bias: emptySlot(),
+  offsets: new Int32Array(0),
+};
 
-/** A shared array of src's type with at least n elements, from scratch slot `slot` (grown, never shrunk). */
-function sharedLike(src: TypedArray, n: number, slot: number): TypedArray {
-  const s = scratch[slot];
-  const grow = (len: number, bytes: number) => new SharedArrayBuffer(Math.max(n, len * 2) * bytes);
-  if (src instanceof Float32Array) {
-    if (s.f32.length < n) s.f32 = new Float32Array(grow(s.f32.length, 4));
-    return s.f32;
-  }
-  if (src instanceof Float64Array) {
-    if (s.f64.length < n) s.f64 = new Float64Array(grow(s.f64.length, 8));
-    return s.f64;
-  }
-  if (s.i32.length < n) s.i32 = new Int32Array(grow(s.i32.length, 4));
-  return s.i32;
+/** Shared room for n elements of `dtype` in slot `name` (grown, never shrunk; a new buffer is a new epoch). */
+function reserve(name: 'a' | 'b' | 'out' | 'bias', dtype: DType, n: number): TypedArray {
+  const have = slotArray(bufs[name], dtype);
+  if (have.length >= n) return have;
+  const sab = new SharedArrayBuffer(Math.max(n, have.length * 2) * have.BYTES_PER_ELEMENT);
+  const slot = { ...bufs[name] };
+  if (dtype === 'float32') slot.f32 = new Float32Array(sab);
+  else if (dtype === 'float64') slot.f64 = new Float64Array(sab);
+  else slot.i32 = new Int32Array(sab);
+  bufs = { ...bufs, epoch: bufs.epoch + 1, [name]: slot };
+  return slotArray(slot, dtype);
 }
 
-function onShared(src: TypedArray, slot: number): TypedArray {
-  if (src.buffer instanceof SharedArrayBuffer) return src;
-  const dst = sharedLike(src, src.length, slot);
+function reserveOffsets(n: number): Int32Array {
+  if (bufs.offsets.length < n) {
+    const len = Math.max(n, bufs.offsets.length * 2);
+    bufs = { ...bufs, epoch: bufs.epoch + 1, offsets: new Int32Array(new SharedArrayBuffer(len * 4)) };
+  }
+  return bufs.offsets;
+}
+
+function copyInto(name: 'a' | 'b' | 'bias', src: TypedArray): TypedArray {
+  const dst = reserve(name, dtypeOf(src), src.length);
   dst.set(src);
   return dst;
+}
+
+/** Copies the plan's arrays into shared scratch and returns the plan over them. */
+function sharePlan(plan: MatmulPlan, size: number): MatmulPlan {
+  const batch = plan.aOffsets.length;
+  const offsets = reserveOffsets(2 * batch);
+  offsets.set(plan.aOffsets, 0);
+  offsets.set(plan.bOffsets, batch);
+  const a = copyInto('a', plan.a);
+  const b = plan.b === plan.a ? a : copyInto('b', plan.b);
+  const bias = plan.bias === null ? null : copyInto('bias', plan.bias);
+  reserve('out', dtypeOf(plan.a), size);
+  return {
+    ...plan,
+    a,
+    b,
+    bias,
+    aOffsets: bufs.offsets.subarray(0, batch),
+    bOffsets: bufs.offsets.subarray(batch, 2 * batch),
+  };
+}
+
+/** Makes SEQ odd and waits until no worker is inside the previous job; false if one never leaves. */
+function beginWrite(): boolean {
+  Atomics.add(control, SEQ, 1);
+  for (let active = Atomics.load(control, ACTIVE); active !== 0; active = Atomics.load(control, ACTIVE)) {
+    if (Atomics.wait(control, ACTIVE, active, LEAVE_TIMEOUT_MS) === 'timed-out') return false;
+  }
+  return true;
+}
+
+/** Publishes the job written under an odd SEQ: sends replaced buffers first, then wakes the workers. */
+function publish(workerCount: number): void {
+  for (let i = 0; i < workerCount; i++) {
+    if (workers[i].epoch !== bufs.epoch) {
+      workers[i].worker.postMessage(bufs);
+      workers[i].epoch = bufs.epoch;
+    }
+  }
+  Atomics.add(control, SEQ, 1);
+  Atomics.notify(control, SEQ);
+}
+
+/** The whole plan on the calling thread (no pool, or the pool was given up). */
+function runAlone(plan: MatmulPlan, size: number): TypedArray {
+  const out = allocate(dtypeOf(plan.a), size);
+  runUnits(plan, out, 0, unitCount(plan));
+  return out;
 }
 
 /**
@@ -71,19 +154,23 @@ function onShared(src: TypedArray, slot: number): TypedArray {
  * `callerWorks` is false) and returns a fresh dense output of `size` elements with the operands' type.
  */
 export function runOnPool(plan: MatmulPlan, size: number, threads: number, callerWorks: boolean): TypedArray {
+  if (abandoned) return runAlone(plan, size);
   ensureWorkers(threads - 1);
-  const a = onShared(plan.a, 0);
-  const b = plan.b === plan.a ? a : onShared(plan.b, 1);
-  const bias = plan.bias === null ? null : onShared(plan.bias, 3);
-  const shared = sharedLike(plan.a, size, 2);
-  // Scratch reuse is safe: this call returns only after every unit is done, and a worker that reads
-  // this job's message late finds its (per-job) control block exhausted and touches nothing.
+  if (!beginWrite()) {
+    abandoned = true;
+    if (!callerWorks)
+      throw new Error(`matmul pool: a worker did not leave its job within ${LEAVE_TIMEOUT_MS} ms`);
+    return runAlone(plan, size);
+  }
+  const shared = sharePlan(plan, size);
+  const dtype = dtypeOf(plan.a);
+  writeJob(control, shared, dtype, threads - 1, bufs.epoch);
   const job: MatmulJob = {
-    plan: { ...plan, a, b, bias },
-    out: shared.subarray(0, size),
-    control: newControl(),
+    plan: shared,
+    out: slotArray(bufs.out, dtype).subarray(0, size),
+    control: jobCounters(control),
   };
-  for (let i = 0; i < threads - 1; i++) workers[i].postMessage(job);
+  publish(threads - 1);
   if (callerWorks) takeUnits(job);
   // Workers-only runs (tests) must fail, not hang, when a worker never starts; a normal run has no
   // deadline (its caller took every unit no worker did, and units in flight always finish).
@@ -103,7 +190,7 @@ export function runOnPool(plan: MatmulPlan, size: number, threads: number, calle
     }
     runUnits(job.plan, job.out, 0, unitCount(plan));
   }
-  const out = allocate(dtypeOf(plan.a), size);
+  const out = allocate(dtype, size);
   out.set(job.out);
   return out;
 }

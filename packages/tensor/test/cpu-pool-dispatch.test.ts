@@ -1,0 +1,120 @@
+/**
+ * The pool's shared-memory dispatch (pool-control.ts, thread-pool.ts): a job descriptor survives the
+ * round trip through the control block, jobs in any order of sizes, dtypes and thread counts (scratch
+ * buffers grown and re-sent to the workers) stay bit-identical to one thread, and a process whose workers
+ * sleep in Atomics.wait still exits on its own.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { planMatmul } from '../src/cpu/matmul';
+import { jobCounters, newPoolControl, type PoolBuffers, readJob, writeJob } from '../src/cpu/pool-control';
+import { createCpuBackend, type DType, Rng, uniform } from '../src/index';
+
+const oneThread = createCpuBackend({ threading: { threads: 1, minMacs: 0 } });
+/** Workers only: every unit goes through the shared control block. */
+const workersOnly = (threads: number) =>
+  createCpuBackend({ threading: { threads, minMacs: 0, callerWorks: false } });
+const pooled = [2, 4, 3].map(workersOnly);
+
+function sharedSlot(n: number) {
+  return {
+    f32: new Float32Array(new SharedArrayBuffer(n * 4)),
+    f64: new Float64Array(new SharedArrayBuffer(n * 8)),
+    i32: new Int32Array(new SharedArrayBuffer(n * 4)),
+  };
+}
+
+describe('pool dispatch', () => {
+  it('reads back the descriptor it wrote (shapes, strides, bias, offsets, dtype)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.boolean(),
+        fc.constantFrom<DType>('float32', 'float64', 'int32'),
+        fc.integer({ min: 0, max: 5 }),
+        (batch, m, k, n, transposed, dtype, workers) => {
+          const rng = new Rng(batch * 31 + m);
+          const a = uniform([batch, m, k], -1, 1, rng, dtype);
+          const w = uniform([n, k], -1, 1, rng, dtype); // (N, K)
+          const { plan } = planMatmul(a, transposed ? w.transpose(0, 1) : uniform([k, n], -1, 1, rng, dtype));
+          const bufs: PoolBuffers = {
+            epoch: 3,
+            a: sharedSlot(a.data.length),
+            b: sharedSlot(64),
+            out: sharedSlot(batch * m * n),
+            bias: sharedSlot(n),
+            offsets: new Int32Array(new SharedArrayBuffer(2 * batch * 4)),
+          };
+          bufs.offsets.set(plan.aOffsets, 0);
+          bufs.offsets.set(plan.bOffsets, batch);
+          const withBias = { ...plan, bias: bufs.bias.f32, biasOffset: 1, biasStride: 2 };
+          const control = newPoolControl();
+          writeJob(control, withBias, dtype, workers, 3);
+          const job = readJob(control, bufs);
+          const { a: _a, b: _b, bias: _bias, aOffsets, bOffsets, ...numbers } = job.plan;
+          const { a: _pa, b: _pb, bias: _pbias, aOffsets: _po, bOffsets: _pbo, ...want } = withBias;
+          expect(numbers).toEqual(want);
+          expect(Array.from(aOffsets)).toEqual(Array.from(plan.aOffsets));
+          expect(Array.from(bOffsets)).toEqual(Array.from(plan.bOffsets));
+          expect(job.plan.a.constructor).toBe(a.data.constructor);
+          expect(job.plan.bias).not.toBeNull();
+          expect(job.out.length).toBe(batch * m * n);
+          expect(Array.from(jobCounters(control))).toEqual([0, 0, 0]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('sequences of jobs of changing size, dtype and thread count equal one thread bit for bit', () => {
+    const job = fc.record({
+      batch: fc.integer({ min: 1, max: 3 }),
+      m: fc.integer({ min: 1, max: 140 }),
+      k: fc.constantFrom(1, 9, 64, 300),
+      n: fc.integer({ min: 1, max: 40 }),
+      dtype: fc.constantFrom<DType>('float32', 'float64', 'int32'),
+      pool: fc.integer({ min: 0, max: pooled.length - 1 }),
+    });
+    fc.assert(
+      fc.property(fc.array(job, { minLength: 2, maxLength: 6 }), fc.nat(1000), (jobs, seed) => {
+        const rng = new Rng(seed);
+        for (const { batch, m, k, n, dtype, pool } of jobs) {
+          const lo = dtype === 'int32' ? -9 : -1;
+          const a = uniform([batch, m, k], lo, -lo, rng, dtype); // (batch, M, K)
+          const b = uniform([k, n], lo, -lo, rng, dtype); // (K, N)
+          expect(pooled[pool].matmul(a, b).values()).toEqual(oneThread.matmul(a, b).values());
+        }
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('a process that used the pool exits by itself (workers sleep in Atomics.wait, unref’d)', () => {
+    const src = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+    const script = [
+      `const t = await import(${JSON.stringify(src)});`,
+      'const be = t.createCpuBackend({ threading: { threads: 2, minMacs: 0, callerWorks: false } });',
+      'const x = t.uniform([2, 70, 16], -1, 1, new t.Rng(1));',
+      'const y = be.matmul(x, t.uniform([16, 8], -1, 1, new t.Rng(2)));',
+      "console.log('shape', y.shape.join('x'));",
+    ].join('\n');
+    // A script file, not `node -e`: tsx does not load TypeScript imports from an -e script.
+    const dir = mkdtempSync(join(tmpdir(), 'gqa-pool-exit-'));
+    const file = join(dir, 'exit.mjs');
+    writeFileSync(file, script);
+    const run = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', timeout: 30_000 });
+    rmSync(dir, { recursive: true });
+    expect(run.error).toBeUndefined();
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('shape 2x70x8');
+    expect(run.status).toBe(0);
+  }, 40_000);
+});
