@@ -19,7 +19,6 @@ import { type Program, type ProgramResult, singleStep } from './program';
 import { Residency } from './residency';
 import { emptyRunnerStats, type RunnerStats } from './runner';
 import { makeTables } from './tables';
-import { WebGpuWorkerDevice } from './worker-device';
 
 export type GpuMode = 'webgpu' | 'headlessgl' | 'webgl' | 'webgl2';
 
@@ -57,6 +56,8 @@ export interface GpuBackend extends Backend {
 interface Device {
   readonly kernelClass: string;
   readonly adapter: string;
+  /** Subnormal inputs read as 0 on this device (probed at start in GL modes). */
+  readonly flushesSubnormals: boolean;
   run(program: Program): ProgramResult;
   download(handle: number): Float32Array;
   release(handles: readonly number[]): void;
@@ -76,9 +77,13 @@ async function startGlDevice(mode: Exclude<GpuMode, 'webgpu'>): Promise<Device> 
   const runner = new ProgramRunner(new GPU({ mode }), GL_CLASS[mode]);
   // A first kernel proves the context exists; gpu.js would otherwise fall back at the first real op.
   runner.runSync(singleStep('unary.neg', [new Float32Array([1])], 1, {}, true));
+  // Is the smallest subnormal > 0 on this device? GLSL ES lets a GPU flush subnormals to zero.
+  const probe = [new Float32Array([2 ** -149]), new Float32Array([0])];
+  const [gt] = runner.runSync(singleStep('compare.gt', probe, 1, {}, true)).values;
   return {
     kernelClass: runner.expectedClass,
     adapter: mode,
+    flushesSubnormals: gt[0] !== 1,
     run: (p) => runner.runSync(p),
     download: (h) => runner.downloadSync(h),
     release: (hs) => runner.release(hs),
@@ -91,7 +96,12 @@ async function startGlDevice(mode: Exclude<GpuMode, 'webgpu'>): Promise<Device> 
 
 async function startDevice(mode: GpuMode): Promise<Device> {
   try {
-    if (mode === 'webgpu') return new WebGpuWorkerDevice();
+    if (mode === 'webgpu') {
+      // Loaded only here: the worker device needs node:worker_threads, which a browser bundle must not pull in.
+      const { WebGpuWorkerDevice } = await import('./worker-device');
+      // Not probed: Dawn on llvmpipe keeps subnormals (the contract's sign / compare cases pass there).
+      return Object.assign(new WebGpuWorkerDevice(), { flushesSubnormals: false });
+    }
     return await startGlDevice(mode);
   } catch (e) {
     throw new Error(
@@ -138,7 +148,7 @@ function cpuGpuBackend(): GpuBackend {
 
 function wrap(mode: GpuMode, device: Device, threshold: number, warn: (m: string) => void): GpuBackend {
   const residency = new Residency(device);
-  const d = new Dispatcher(residency, threshold, warn);
+  const d = new Dispatcher(residency, threshold, warn, device.flushesSubnormals);
   const cpu = cpuBackend;
   return {
     ...cpu,

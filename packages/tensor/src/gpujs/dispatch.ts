@@ -8,8 +8,25 @@ import { formatShape, sizeOf } from '../shape';
 import { MAX_GPU_ELEMENTS, type Program, type ProgramInput } from './program';
 import type { Residency } from './residency';
 
-/** Why an op ran on the CPU; `cpu-only` ops have no GPU kernel by design (index and data-movement ops). */
-export type CpuReason = 'dtype' | 'small' | 'empty' | 'invalid' | 'too-large' | 'cpu-only';
+/**
+ * Why an op ran on the CPU; `cpu-only` ops have no GPU kernel by design (index and data-movement ops);
+ * `subnormal`: an exact zero test (sign, compare) on a subnormal input, on a device that flushes them to zero.
+ */
+export type CpuReason = 'dtype' | 'small' | 'empty' | 'invalid' | 'too-large' | 'cpu-only' | 'subnormal';
+
+/** Ops whose result changes when a subnormal input reads as 0 (beyond any tolerance): 1 vs 0, -1 vs 0. */
+const ZERO_TEST_OPS: ReadonlySet<string> = new Set(['sign', 'eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
+/** The largest float32 subnormal magnitude is just below 2^-126. */
+const MIN_NORMAL_F32 = 2 ** -126;
+
+function hasSubnormal(v: Float32Array): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const a = Math.abs(v[i]);
+    if (a !== 0 && a < MIN_NORMAL_F32) return true;
+  }
+  return false;
+}
 
 /** Per-op run counts: which kernel class ran how often, and why the CPU ran. */
 export interface OpCounts {
@@ -27,6 +44,8 @@ export class Dispatcher {
     readonly residency: Residency,
     readonly threshold: number,
     private readonly warn: (message: string) => void,
+    /** The device reads subnormal float32 values as 0 (WebGL on SwiftShader does; GLSL ES allows it). */
+    readonly flushesSubnormals = false,
   ) {}
 
   /** A kernel input for x: its device handle when x is a dense device-resident result, else its values. */
@@ -68,7 +87,16 @@ export class Dispatcher {
       return 'too-large';
     }
     if (work < this.threshold) return 'small';
+    if (this.flushesSubnormals && ZERO_TEST_OPS.has(op) && xs.some((x) => this.hostSubnormal(x))) {
+      return 'subnormal';
+    }
     return null;
+  }
+
+  /** A host-side input holding a subnormal (device results of a flushing device hold none to find). */
+  private hostSubnormal(x: NDArray): boolean {
+    const input = this.residency.input(x);
+    return input instanceof Float32Array && hasSubnormal(input);
   }
 
   countGpu(op: string): void {

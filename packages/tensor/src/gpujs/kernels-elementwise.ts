@@ -34,11 +34,48 @@ export const UNARY_BODIES: Record<UnaryOp, KernelBody> = {
   rsqrt: function (x) {
     return 1 / Math.sqrt(x[this.thread.x]);
   },
+  // sin / cos: shader sin and cos may be far from fp32-exact (SwiftShader: relative error 2e-4 near 0), so
+  // reduce v = k pi/2 + r with pi/2 split in three (Cody-Waite: k * part is exact for |k| < 2^9) and evaluate
+  // Taylor polynomials on |r| <= pi/4 (truncation < 3e-8). Accurate for |v| up to about 1e3.
   sin: function (x) {
-    return Math.sin(x[this.thread.x]);
+    const v = x[this.thread.x];
+    const k = Math.round(v * 0.6366197723675814);
+    const r = v - k * 1.5703125 - k * 0.00048375129699707031 - k * 7.549789954891882e-8;
+    const r2 = r * r;
+    const s =
+      r +
+      r *
+        r2 *
+        (-0.16666666666666666 +
+          r2 * (0.008333333333333333 + r2 * (-0.0001984126984126984 + r2 * 0.0000027557319223985893)));
+    const c =
+      1 +
+      r2 * (-0.5 + r2 * (0.041666666666666664 + r2 * (-0.001388888888888889 + r2 * 0.0000248015873015873)));
+    const q = k - Math.floor(k / 4) * 4;
+    if (q === 0) return s;
+    if (q === 1) return c;
+    if (q === 2) return -s;
+    return -c;
   },
   cos: function (x) {
-    return Math.cos(x[this.thread.x]);
+    const v = x[this.thread.x];
+    const k = Math.round(v * 0.6366197723675814);
+    const r = v - k * 1.5703125 - k * 0.00048375129699707031 - k * 7.549789954891882e-8;
+    const r2 = r * r;
+    const s =
+      r +
+      r *
+        r2 *
+        (-0.16666666666666666 +
+          r2 * (0.008333333333333333 + r2 * (-0.0001984126984126984 + r2 * 0.0000027557319223985893)));
+    const c =
+      1 +
+      r2 * (-0.5 + r2 * (0.041666666666666664 + r2 * (-0.001388888888888889 + r2 * 0.0000248015873015873)));
+    const q = k - Math.floor(k / 4) * 4;
+    if (q === 0) return c;
+    if (q === 1) return -s;
+    if (q === 2) return -c;
+    return s;
   },
   tanh: function (x) {
     // tanh(v) = sign(v) (1 - e) / (1 + e) with e = exp(-2|v|): no overflow, no cancellation near 0 beyond fp32.
