@@ -38,10 +38,11 @@ const LEAVE_TIMEOUT_MS = 10_000;
 /**
  * How long an idle worker polls the control block before it sleeps in Atomics.wait: back-to-back jobs
  * (a backward's dX then dW) then start without a wake-up, which costs ~0.1-0.2 ms per job on the 2-vCPU
- * VM (Atomics.notify timed in a training step). Longer spins did not pay in a step, whose matmuls are
- * milliseconds apart, and burn a shared core; only workers with a core of their own spin.
+ * VM (Atomics.notify timed in a training step). 0.2 ms covers back-to-back jobs (2x48^3 matmuls in a loop:
+ * 163 -> 71 us per job); a step's matmuls are milliseconds apart, and longer spins burn a shared core.
+ * Only workers with a core of their own spin.
  */
-const SPIN_MS = 0.05;
+const SPIN_MS = 0.2;
 
 const control = newPoolControl();
 const workers: { worker: Worker; epoch: number }[] = [];
