@@ -173,9 +173,14 @@ export function runOnPool(plan: MatmulPlan, size: number, threads: number, calle
   };
   publish(threads - 1);
   if (callerWorks) takeUnits(job);
-  // Workers-only runs (tests) must fail, not hang, when a worker never starts; a normal run has no
-  // deadline (its caller took every unit no worker did, and units in flight always finish).
-  if (!waitForJob(job, callerWorks ? Number.POSITIVE_INFINITY : 60_000)) {
+  // Workers-only runs (tests) must fail, not hang, when a worker never starts. A normal run waits only
+  // for units in flight; one that makes no progress for LEAVE_TIMEOUT_MS means a worker died inside a
+  // unit: the caller gives the pool up and recomputes into its own array (the shared one may still change).
+  if (!waitForJob(job, callerWorks ? LEAVE_TIMEOUT_MS : 60_000)) {
+    if (callerWorks) {
+      abandoned = true;
+      return runAlone(plan, size);
+    }
     throw new Error(
       `matmul pool: workers did not finish ${unitCount(plan)} units within 60 s (were they started?)`,
     );
