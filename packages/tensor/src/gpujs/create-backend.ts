@@ -104,9 +104,18 @@ async function startDevice(mode: GpuMode): Promise<Device> {
     }
     return await startGlDevice(mode);
   } catch (e) {
-    throw new Error(
-      `createGpuBackend: mode ${mode} is not available: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    const cause = e instanceof Error ? e.message : String(e);
+    // gpu.js says only "not supported" for headlessgl: name the missing build or display instead.
+    const hint = mode === 'headlessgl' && typeof process !== 'undefined' ? await headlessGlHint() : '';
+    throw new Error(`createGpuBackend: mode ${mode} is not available: ${cause}${hint ? `: ${hint}` : ''}`);
+  }
+}
+
+async function headlessGlHint(): Promise<string> {
+  try {
+    return (await import('./headlessgl')).headlessGlDiagnosis();
+  } catch (e) {
+    return `(no diagnosis: ${e instanceof Error ? e.message : String(e)})`;
   }
 }
 

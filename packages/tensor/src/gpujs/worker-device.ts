@@ -4,6 +4,7 @@
  * (structured clone), which is cheap next to the device round trip.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { claimHeadlessGl } from './headlessgl';
 import type { Program, ProgramResult } from './program';
 import { emptyRunnerStats, type RunnerStats } from './runner';
 import type { WorkerReply, WorkerRequest } from './worker-protocol';
@@ -22,6 +23,9 @@ export class WebGpuWorkerDevice {
   constructor(private readonly timeoutMs = 120_000) {
     // EGL reads the process environment, which a worker cannot change: set it here, before Dawn loads.
     process.env.EGL_PLATFORM ??= 'surfaceless';
+    // The worker's gpu.js loads headless-gl if it is built, and a native addon loads in one thread only:
+    // load it here first so a later headlessgl backend in this thread can still start.
+    claimHeadlessGl();
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     // From TypeScript sources the worker starts through a tiny .mjs entry that loads it with tsx.
