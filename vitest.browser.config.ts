@@ -3,7 +3,6 @@
  * /usr/bin/chromium; .ci/browser-setup.sh installs it). Software GL: ANGLE on SwiftShader, so no GPU and no
  * X server are needed. Run with `pnpm test:browser`; the Node suite (vitest.config.ts) does not include it.
  */
-import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
@@ -20,22 +19,7 @@ const chromiumArgs = [
   '--enable-unsafe-swiftshader',
 ];
 
-// The CPU matmul pool (cpu/thread-pool.ts) imports these at module load; the stub keeps it on one thread.
-const nodeStub = fileURLToPath(new URL('./packages/tensor/test/browser-node-stub.ts', import.meta.url));
-
 export default defineConfig({
-  resolve: {
-    alias: { 'node:os': nodeStub, 'node:worker_threads': nodeStub },
-  },
-  // Node-only settings (GQA_THREADS, ...) read through process.env are simply unset in the page.
-  define: { 'process.env': '{}' },
-  // Cross-origin isolation, so the page has SharedArrayBuffer (the CPU matmul pool's control block needs it).
-  server: {
-    headers: {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-    },
-  },
   test: {
     include: ['packages/tensor/test/**/*.browser.ts'],
     testTimeout: 120_000,

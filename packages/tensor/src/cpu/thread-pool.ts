@@ -5,8 +5,7 @@
  * shared scratch buffers, and the result is copied out into a fresh ordinary array, so callers never see
  * shared memory.
  */
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { allocate, type DType, dtypeOf, type TypedArray } from '../dtype';
 import { failedUnits, type MatmulJob, takeUnits, waitForJob } from './matmul-job';
 import { type MatmulPlan, runUnits, unitCount } from './matmul-plan';
@@ -21,16 +20,37 @@ import {
   writeJob,
 } from './pool-control';
 
+let nodeThreadsCache: { Worker: typeof Worker; parallelism: number } | null | undefined;
+
+/**
+ * Node's Worker and core count, or null outside Node (a browser runs every matmul on the calling thread).
+ * Loaded at run time through process.getBuiltinModule, so importing this file pulls in no Node module.
+ */
+function nodeThreads(): { Worker: typeof Worker; parallelism: number } | null {
+  if (nodeThreadsCache !== undefined) return nodeThreadsCache;
+  const proc = globalThis.process;
+  nodeThreadsCache =
+    typeof proc?.getBuiltinModule !== 'function' || typeof SharedArrayBuffer === 'undefined'
+      ? null
+      : {
+          Worker: proc.getBuiltinModule('node:worker_threads').Worker,
+          parallelism: proc.getBuiltinModule('node:os').availableParallelism(),
+        };
+  return nodeThreadsCache;
+}
+
 /** Threads used by default: GQA_THREADS if set (1 = no pool), else the machine's parallelism (at most 8). */
 export function defaultThreadCount(): number {
-  const env = process.env.GQA_THREADS;
+  const node = nodeThreads();
+  if (!node) return 1;
+  const env = globalThis.process.env.GQA_THREADS;
   if (env !== undefined && env !== '') {
     const n = Number(env);
     if (!Number.isInteger(n) || n < 1)
       throw new RangeError(`GQA_THREADS must be an integer >= 1, got '${env}'`);
     return n;
   }
-  return Math.min(availableParallelism(), 8);
+  return Math.min(node.parallelism, 8);
 }
 
 /** How long a new job waits for a worker still leaving the previous one before the pool is given up. */
@@ -44,18 +64,26 @@ const LEAVE_TIMEOUT_MS = 10_000;
  */
 const SPIN_MS = 0.2;
 
-const control = newPoolControl();
+let controlBlock: Int32Array | null = null;
+/** The shared control block, made on first use (SharedArrayBuffer may not exist where no pool runs). */
+function poolControl(): Int32Array {
+  controlBlock ??= newPoolControl();
+  return controlBlock;
+}
 const workers: { worker: Worker; epoch: number }[] = [];
 /** Set when a worker never left a job: from then on every matmul runs on the caller (correct, slower). */
 let abandoned = false;
 
 function ensureWorkers(count: number): void {
+  const node = nodeThreads();
+  if (!node) return;
+  const control = poolControl();
   const isTs = import.meta.url.endsWith('.ts');
   const entry = new URL(isTs ? './matmul-worker-entry.mjs' : './matmul-worker.js', import.meta.url);
   while (workers.length < count) {
     // The caller holds one core; a worker without a core of its own would spin against the caller.
-    const spinMs = workers.length + 2 <= availableParallelism() ? SPIN_MS : 0;
-    const worker = new Worker(entry, { workerData: { control, index: workers.length, spinMs } });
+    const spinMs = workers.length + 2 <= node.parallelism ? SPIN_MS : 0;
+    const worker = new node.Worker(entry, { workerData: { control, index: workers.length, spinMs } });
     worker.unref();
     // A worker that fails only stops taking units; the caller finishes the job (errors surface there).
     worker.on('error', () => undefined);
@@ -124,6 +152,7 @@ function sharePlan(plan: MatmulPlan, size: number): MatmulPlan {
 
 /** Makes SEQ odd and waits until no worker is inside the previous job; false if one never leaves. */
 function beginWrite(): boolean {
+  const control = poolControl();
   Atomics.add(control, SEQ, 1);
   for (let active = Atomics.load(control, ACTIVE); active !== 0; active = Atomics.load(control, ACTIVE)) {
     if (Atomics.wait(control, ACTIVE, active, LEAVE_TIMEOUT_MS) === 'timed-out') return false;
@@ -139,6 +168,7 @@ function publish(workerCount: number): void {
       workers[i].epoch = bufs.epoch;
     }
   }
+  const control = poolControl();
   Atomics.add(control, SEQ, 1);
   Atomics.notify(control, SEQ);
 }
@@ -155,7 +185,7 @@ function runAlone(plan: MatmulPlan, size: number): TypedArray {
  * `callerWorks` is false) and returns a fresh dense output of `size` elements with the operands' type.
  */
 export function runOnPool(plan: MatmulPlan, size: number, threads: number, callerWorks: boolean): TypedArray {
-  if (abandoned) return runAlone(plan, size);
+  if (abandoned || !nodeThreads()) return runAlone(plan, size);
   ensureWorkers(threads - 1);
   if (!beginWrite()) {
     abandoned = true;
@@ -165,6 +195,7 @@ export function runOnPool(plan: MatmulPlan, size: number, threads: number, calle
   }
   const shared = sharePlan(plan, size);
   const dtype = dtypeOf(plan.a);
+  const control = poolControl();
   writeJob(control, shared, dtype, threads - 1, bufs.epoch);
   const job: MatmulJob = {
     plan: shared,
