@@ -233,6 +233,30 @@ export function describeBackend(name: string, make: () => Backend): void {
           expectClose(be.matmul(a, b), want.shape, want.values, 0, 1e-3);
         }
       });
+      it('gives the same output shape from operands broadcast either way, one call after the other', () => {
+        // (2,3,9,9) @ (9,2) and (9,9) @ (2,3,9,2) share M, K, N and the output size but not the operands'
+        // lengths: a backend that caches compiled kernels must not key them by output alone.
+        const values = Array.from({ length: 61 }, (_, i) => ((i * 29) % 13) - 6);
+        for (const [sa, sb] of [
+          [
+            [2, 3, 9, 9],
+            [9, 2],
+          ],
+          [
+            [9, 9],
+            [2, 3, 9, 2],
+          ],
+          [
+            [2, 3, 9, 9],
+            [2, 3, 9, 2],
+          ],
+        ]) {
+          const a = layoutArray(values, sa, 'dense');
+          const b = layoutArray(values, sb, 'dense');
+          const want = ref.refMatmul(a, b);
+          expectClose(be.matmul(a, b), want.shape, want.values, 1e-6, 1e-4);
+        }
+      });
       it('rejects mismatched inner dims and incompatible batches', () => {
         expect(() => be.matmul(zeros([2, 3]), zeros([4, 5]))).toThrow(
           'matmul: shapes [2, 3] and [4, 5] do not match: inner dims 3 vs 4',

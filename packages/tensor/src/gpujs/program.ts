@@ -29,7 +29,7 @@ export interface Step {
 }
 
 /** A program input: values uploaded from the host, or the handle of a result kept on the device. */
-export type ProgramInput = Float32Array | { readonly device: number };
+export type ProgramInput = Float32Array | { readonly device: number; readonly length: number };
 
 export interface Program {
   readonly inputs: readonly ProgramInput[];
@@ -66,11 +66,19 @@ export function kernelBody(name: KernelName): KernelBody {
   throw new Error(`gpujs: unknown kernel ${name}`);
 }
 
-/** Cache key: one compiled kernel per (kernel, output size, constants, argument kinds: host or device). */
+/**
+ * Cache key: one compiled kernel per (kernel, output size, constants, argument kinds: host or device, and
+ * argument lengths). GL kernels size each argument's texture when they are built, so a longer argument under
+ * the same key would overrun it (a broadcast matmul reads a b of another length than its output).
+ */
 export function kernelKey(program: Program, step: Step): string {
   const kinds = step.args
-    .map((a) => ('input' in a && isHostInput(program.inputs[a.input]) ? 'h' : 'd'))
-    .join('');
+    .map((a) => {
+      if (!('input' in a)) return `d${program.steps[a.step].size}`;
+      const input = program.inputs[a.input];
+      return `${isHostInput(input) ? 'h' : 'd'}${input.length}`;
+    })
+    .join(',');
   const consts = Object.keys(step.constants)
     .sort()
     .map((k) => `${k}=${step.constants[k]}`)

@@ -80,7 +80,7 @@ export class Residency {
   input(x: NDArray): ProgramInput {
     const src = x.deviceSource;
     if (src instanceof DeviceStorage && src.owner === this && src.alive && x.isDense)
-      return { device: src.handle };
+      return { device: src.handle, length: src.length };
     return f32(x);
   }
 
