@@ -4,26 +4,12 @@
  * GQA_GPU=1 (set by CI after .ci/gpu-setup.sh) makes an unavailable webgpu mode a failure; otherwise the file
  * skips with the reason.
  */
-import {
-  type Backend,
-  cpuBackend,
-  createGpuBackend,
-  type GpuBackend,
-  Rng,
-  withBackend,
-} from '@gqa-lab/tensor';
+import { type Backend, cpuBackend, type GpuBackend, Rng, withBackend } from '@gqa-lab/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startWebGpu } from '../../tensor/test/gpu-start';
 import * as T from '../src/index';
 
-const required = process.env.GQA_GPU === '1';
-let gpu: GpuBackend | null = null;
-let reason = '';
-try {
-  gpu = await createGpuBackend({ mode: 'webgpu', threshold: 0 });
-} catch (e) {
-  reason = e instanceof Error ? e.message : String(e);
-  if (required) throw new Error(`GQA_GPU=1 but the webgpu backend did not start: ${reason}`);
-}
+const { backend: gpu, reason } = await startWebGpu();
 
 afterAll(() => gpu?.dispose());
 

@@ -6,8 +6,9 @@
  * (headless Chromium) files, so this module imports nothing from Node.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGpuBackend, type GpuBackend, type GpuMode } from '../src/index';
+import type { GpuMode } from '../src/index';
 import { describeBackend } from './backend-contract';
+import { startGpuMode } from './gpu-start';
 
 /** Ops that have GPU kernels: with threshold 0, each must have run on the GPU and never for reason 'small'. */
 const GPU_OPS = [
@@ -43,15 +44,7 @@ export interface GpuModeContract {
 
 /** Registers the contract for `c.mode` (top-level await: the backend starts before the suites are collected). */
 export async function describeGpuModeContract(c: GpuModeContract): Promise<void> {
-  let backend: GpuBackend | null = null;
-  let reason = '';
-  try {
-    backend = await createGpuBackend({ mode: c.mode, threshold: 0 });
-  } catch (e) {
-    reason = e instanceof Error ? e.message : String(e);
-    if (c.required) throw new Error(`${c.requiredBy} but the ${c.mode} backend did not start: ${reason}`);
-    console.warn(`gpujs-${c.mode} contract skipped: ${reason}`);
-  }
+  const { backend, reason } = await startGpuMode(c.mode, c.required, c.requiredBy);
   if (!backend) {
     describe.skip(`gpujs-${c.mode} contract (skipped: ${reason})`, () => {
       it(c.skipHint, () => {});

@@ -5,25 +5,10 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  cpuBackend,
-  createGpuBackend,
-  type GpuBackend,
-  type NDArray,
-  normal,
-  Rng,
-  type UnaryOp,
-} from '../src/index';
+import { cpuBackend, type NDArray, normal, Rng, type UnaryOp } from '../src/index';
+import { startWebGpu } from './gpu-start';
 
-const required = process.env.GQA_GPU === '1';
-let backend: GpuBackend | null = null;
-let reason = '';
-try {
-  backend = await createGpuBackend({ mode: 'webgpu', threshold: 0 });
-} catch (e) {
-  reason = e instanceof Error ? e.message : String(e);
-  if (required) throw new Error(`GQA_GPU=1 but the webgpu backend did not start: ${reason}`);
-}
+const { backend, reason } = await startWebGpu();
 
 const CHAIN_OPS: readonly UnaryOp[] = ['neg', 'tanh', 'sigmoid', 'square'];
 

@@ -6,26 +6,10 @@
  * GQA_GPU=1 makes an unavailable webgpu mode a failure; otherwise the file skips with the reason.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  type Backend,
-  cpuBackend,
-  createGpuBackend,
-  type GpuBackend,
-  NDArray,
-  normal,
-  Rng,
-  zeros,
-} from '../src/index';
+import { type Backend, cpuBackend, NDArray, normal, Rng, zeros } from '../src/index';
+import { startWebGpu } from './gpu-start';
 
-const required = process.env.GQA_GPU === '1';
-let gpu: GpuBackend | null = null;
-let reason = '';
-try {
-  gpu = await createGpuBackend({ mode: 'webgpu', threshold: 0 });
-} catch (e) {
-  reason = e instanceof Error ? e.message : String(e);
-  if (required) throw new Error(`GQA_GPU=1 but the webgpu backend did not start: ${reason}`);
-}
+const { backend: gpu, reason } = await startWebGpu();
 
 const [B, D, H, C] = [32, 8, 16, 4];
 
