@@ -6,14 +6,7 @@ import { assertSameDType, assertSameShape, planWalk } from './walk';
 
 /** out = a (op) b element-wise; a and b may be any strided views of equal shape and dtype. */
 export function binaryKernel(op: BinaryOp, a: NDArray, b: NDArray): NDArray {
-  assertSameShape(op, a, b);
-  assertSameDType(op, a, b);
-  const out = allocate(a.dtype, a.size);
-  const { rows, inner, steps, starts } = planWalk(a.shape, [a, b]);
-  const [da, db] = steps;
-  const [sa, sb] = starts;
-  const x = a.data;
-  const y = b.data;
+  const { out, rows, inner, da, db, sa, sb, x, y } = pairWalk(op, a, b);
   switch (op) {
     case 'add':
       for (let r = 0, o = 0; r < rows; r++)
@@ -52,14 +45,7 @@ export function binaryKernel(op: BinaryOp, a: NDArray, b: NDArray): NDArray {
 
 /** 1 where a (op) b holds, else 0, in the inputs' dtype. Comparisons with NaN are false except `ne`. */
 export function compareKernel(op: CompareOp, a: NDArray, b: NDArray): NDArray {
-  assertSameShape(op, a, b);
-  assertSameDType(op, a, b);
-  const out = allocate(a.dtype, a.size);
-  const { rows, inner, steps, starts } = planWalk(a.shape, [a, b]);
-  const [da, db] = steps;
-  const [sa, sb] = starts;
-  const x = a.data;
-  const y = b.data;
+  const { out, rows, inner, da, db, sa, sb, x, y } = pairWalk(op, a, b);
   switch (op) {
     case 'eq':
       for (let r = 0, o = 0; r < rows; r++)
@@ -93,4 +79,22 @@ export function compareKernel(op: CompareOp, a: NDArray, b: NDArray): NDArray {
       break;
   }
   return NDArray.of(out, a.shape);
+}
+
+/** The checks, output and joint strided walk every two-operand kernel here starts with. */
+function pairWalk(op: string, a: NDArray, b: NDArray) {
+  assertSameShape(op, a, b);
+  assertSameDType(op, a, b);
+  const { rows, inner, steps, starts } = planWalk(a.shape, [a, b]);
+  return {
+    out: allocate(a.dtype, a.size),
+    rows,
+    inner,
+    da: steps[0],
+    db: steps[1],
+    sa: starts[0],
+    sb: starts[1],
+    x: a.data,
+    y: b.data,
+  };
 }

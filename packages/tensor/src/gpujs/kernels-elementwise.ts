@@ -36,7 +36,8 @@ export const UNARY_BODIES: Record<UnaryOp, KernelBody> = {
   },
   // sin / cos: shader sin and cos may be far from fp32-exact (SwiftShader: relative error 2e-4 near 0), so
   // reduce v = k pi/2 + r with pi/2 split in three (Cody-Waite: k * part is exact for |k| < 2^9) and evaluate
-  // Taylor polynomials on |r| <= pi/4 (truncation < 3e-8). Accurate for |v| up to about 1e3.
+  // Taylor polynomials on |r| <= pi/4 (truncation < 3e-8). Accurate for |v| up to about 1e3. gpu.js compiles each
+  // body on its own (no shared helpers, no closures), so cos repeats sin's reduction and only picks the quadrant.
   sin: function (x) {
     const v = x[this.thread.x];
     const k = Math.round(v * 0.6366197723675814);
