@@ -5,7 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
-import { installDawnNavigatorGpu } from './dawn';
+import { dawnBackendFromEnv, installDawnNavigatorGpu } from './dawn';
 import type { ProgramResult } from './program';
 import { ProgramRunner } from './runner';
 import type { WorkerReply, WorkerRequest } from './worker-protocol';
@@ -37,8 +37,10 @@ async function serve(
 
 async function handle(req: WorkerRequest): Promise<WorkerReply> {
   if (req.kind === 'init') {
-    const info = await installDawnNavigatorGpu();
-    adapter = `${info.description}${info.vendor ? ` (${info.vendor})` : ''}`;
+    // GQA_DAWN_BACKEND: vulkan on a machine with a GPU driver; unset = opengl (llvmpipe in CI).
+    const backend = dawnBackendFromEnv(process.env.GQA_DAWN_BACKEND);
+    const info = await installDawnNavigatorGpu(backend);
+    adapter = `${info.description}${info.vendor ? ` (${info.vendor})` : ''}, Dawn ${backend}`;
     const { GPU } = await import('gpu.js');
     runner = new ProgramRunner(new GPU({ mode: 'webgpu' }), 'WebGPUKernel');
     return { ok: true, kernelClass: runner.expectedClass, adapter, result: NOTHING, stats: runner.stats };
