@@ -212,10 +212,11 @@ export function describeBackend(name: string, make: () => Backend): void {
           RUNS,
         );
       });
-      it('handles sizes that exercise blocking (odd edges, K > block)', () => {
+      it('handles sizes that exercise blocking (odd edges, K > block, N > column block)', () => {
         for (const [m, k, n] of [
           [67, 300, 13],
           [5, 513, 66],
+          [9, 270, 530],
         ]) {
           const a = layoutArray(
             Array.from({ length: 97 }, (_, i) => ((i * 37) % 11) - 5),
