@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planMatmul } from '../src/cpu/matmul';
 import { failedUnits, newControl, takeUnits, waitForJob } from '../src/cpu/matmul-job';
-import { type MatmulPlan, runUnits, unitCount } from '../src/cpu/matmul-plan';
+import { type MatmulPlan, runUnits, tileForThreads, unitCount } from '../src/cpu/matmul-plan';
 import { createCpuBackend, type NDArray, Rng, uniform } from '../src/index';
 import { type Layout, layoutArray } from './arrays';
 import { describeBackend } from './backend-contract';
@@ -57,6 +57,59 @@ describe('matmul threads', () => {
         },
       ),
       { numRuns: 25 },
+    );
+  });
+
+  it('any tiling of the output into units (rows, columns) gives the same bits, direct and packed, with bias', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 90 }),
+        fc.constantFrom(1, 8, 64, 300),
+        fc.integer({ min: 1, max: 600 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 1, max: 600 }),
+        layout,
+        fc.nat(1000),
+        (batch, m, k, n, unitRows, unitCols, la, seed) => {
+          const [a, b] = operands(batch, m, k, n, la, 'dense', seed);
+          const bias = uniform([n], -1, 1, new Rng(seed + 1));
+          const { plan: bare, outShape } = planMatmul(a, b);
+          const plan: MatmulPlan = { ...bare, bias: bias.data, biasOffset: 0, biasStride: 1 };
+          const size = outShape.reduce((p, d) => p * d, 1);
+          const run = (p: MatmulPlan) => {
+            const out = new Float32Array(size);
+            runUnits(p, out, 0, unitCount(p));
+            return Array.from(out);
+          };
+          expect(run({ ...plan, unitRows, unitCols })).toEqual(run(plan));
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('tileForThreads gives a few units per thread where the shape allows, within the tile limits', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 600 }),
+        fc.integer({ min: 1, max: 600 }),
+        fc.integer({ min: 2, max: 8 }),
+        (batch, m, n, threads) => {
+          const [a, b] = operands(batch, m, 4, n, 'dense', 'dense', 1);
+          const { plan } = planMatmul(a, b);
+          const tiled = tileForThreads(plan, threads);
+          expect(tiled.unitRows).toBeGreaterThanOrEqual(Math.min(16, plan.unitRows));
+          expect(tiled.unitRows).toBeLessThanOrEqual(plan.unitRows);
+          expect(tiled.unitCols === plan.unitCols || tiled.unitCols % 4 === 0).toBe(true);
+          expect(tiled.unitCols).toBeGreaterThanOrEqual(Math.min(64, plan.unitCols));
+          const enough = unitCount(tiled) >= 3 * threads;
+          const atLimits = (tiled.unitRows <= 16 || m <= tiled.unitRows / 2) && tiled.unitCols < 128;
+          expect(enough || atLimits).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 
@@ -116,7 +169,7 @@ describe('matmul threads', () => {
     const { plan } = planMatmul(a, b);
     const broken: MatmulPlan = {
       ...plan,
-      get N(): number {
+      get K(): number {
         throw new Error('unit failure injected by the test');
       },
     };

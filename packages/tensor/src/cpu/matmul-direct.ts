@@ -4,23 +4,24 @@
  * in place and write the output once. Sums run over k in order, in float64.
  */
 import type { TypedArray } from '../dtype';
-import type { MatmulPlan } from './matmul-plan';
+import type { MatmulPlan, UnitBlock } from './matmul-plan';
 
-/** Output rows [i0, i0 + rows) of batch matrix t, written to out at t * M * N. */
-export function directRows(plan: MatmulPlan, t: number, i0: number, rows: number, out: TypedArray): void {
+/** The unit's block of batch matrix t (rows i0.., columns j0..), written to out at t * M * N. */
+export function directRows(plan: MatmulPlan, u: UnitBlock, out: TypedArray): void {
   const { a: A, b: B, ars, acs, brs, bcs, K, N } = plan;
+  const { t, i0, rows, j0, cols } = u;
   const aBase = plan.aOffsets[t] + i0 * ars;
-  const bBase = plan.bOffsets[t];
-  const oBase = (t * plan.M + i0) * N;
+  const bBase = plan.bOffsets[t] + j0 * bcs;
+  const oBase = (t * plan.M + i0) * N + j0;
   const rows4 = rows - (rows % 4);
-  const cols4 = N - (N % 4);
+  const cols4 = cols - (cols % 4);
   for (let i = 0; i < rows4; i += 4) {
     const pa = aBase + i * ars;
     const o = oBase + i * N;
     for (let j = 0; j < cols4; j += 4)
       tile4x4(A, pa, ars, acs, B, bBase + j * bcs, brs, bcs, K, out, o + j, N);
     for (let ii = i; ii < i + 4; ii++) {
-      for (let j = cols4; j < N; j++) {
+      for (let j = cols4; j < cols; j++) {
         out[oBase + ii * N + j] = dot(A, aBase + ii * ars, acs, B, bBase + j * bcs, brs, K);
       }
     }
@@ -29,7 +30,7 @@ export function directRows(plan: MatmulPlan, t: number, i0: number, rows: number
     const pa = aBase + i * ars;
     const o = oBase + i * N;
     for (let j = 0; j < cols4; j += 4) row1x4(A, pa, acs, B, bBase + j * bcs, brs, bcs, K, out, o + j);
-    for (let j = cols4; j < N; j++) out[o + j] = dot(A, pa, acs, B, bBase + j * bcs, brs, K);
+    for (let j = cols4; j < cols; j++) out[o + j] = dot(A, pa, acs, B, bBase + j * bcs, brs, K);
   }
 }
 

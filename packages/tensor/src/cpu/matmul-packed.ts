@@ -5,7 +5,7 @@
  * operands cost one pack, not a slow path. Scratch buffers are kept between calls (no page faults).
  */
 import type { TypedArray } from '../dtype';
-import type { MatmulPlan } from './matmul-plan';
+import type { MatmulPlan, UnitBlock } from './matmul-plan';
 
 /** Output rows per work unit of a matmul plan, and rows of A packed at a time. */
 export const MC = 64;
@@ -40,26 +40,28 @@ function grow(buf: Float64Array, n: number): Float64Array {
   return buf.length >= n ? buf : new Float64Array(Math.max(n, buf.length * 2));
 }
 
-/** Output rows [i0, i0 + rows) of batch matrix t, written to out at t * M * N. */
-export function packedRows(plan: MatmulPlan, t: number, i0: number, rows: number, out: TypedArray): void {
+/** The unit's block of batch matrix t (rows i0.., columns j0..), written to out at t * M * N. */
+export function packedRows(plan: MatmulPlan, u: UnitBlock, out: TypedArray): void {
   const { a, b, ars, acs, brs, bcs, K, N } = plan;
-  const o0 = (t * plan.M + i0) * N;
+  const { rows, cols } = u;
+  const o0 = (u.t * plan.M + u.i0) * N + u.j0;
   // One K slice: tiles store straight into the output. Several: they add up in a float64 accumulator
-  // first (so slices sum without float32 rounding in between), copied out at the end.
+  // (rows x cols, row stride cols) first, so slices sum without float32 rounding in between.
   const single = K <= KC;
   if (!single) {
-    acc = grow(acc, rows * N);
-    acc.fill(0, 0, rows * N);
+    acc = grow(acc, rows * cols);
+    acc.fill(0, 0, rows * cols);
   }
   const C = single ? out : acc;
   const cBase = single ? o0 : 0;
-  const aBase = plan.aOffsets[t] + i0 * ars;
-  const bBase = plan.bOffsets[t];
+  const ldc = single ? N : cols;
+  const aBase = plan.aOffsets[u.t] + u.i0 * ars;
+  const bBase = plan.bOffsets[u.t] + u.j0 * bcs;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = Math.min(KC, K - k0);
     packA(a, aBase + k0 * acs, ars, acs, rows, kc, PANELS);
-    for (let j0 = 0; j0 < N; j0 += NC) {
-      const nc = Math.min(NC, N - j0);
+    for (let j0 = 0; j0 < cols; j0 += NC) {
+      const nc = Math.min(NC, cols - j0);
       // Broadcast batches and neighbouring row blocks reuse a packed B block (e.g. x (B, T, C) @ W (C, N)).
       const key = `${bBase + k0 * brs + j0 * bcs}:${kc}:${nc}`;
       if (key !== packedKey) {
@@ -68,15 +70,29 @@ export function packedRows(plan: MatmulPlan, t: number, i0: number, rows: number
       }
       for (let q = 0; q * NR < nc; q++) {
         const j = j0 + q * NR;
-        const nr = Math.min(NR, N - j);
+        const nr = Math.min(NR, cols - j);
         for (let p = 0; p * MR < rows; p++) {
           const mr = Math.min(MR, rows - p * MR);
-          microKernel(p * MR * kc, A_REGION + q * NR * kc, kc, C, cBase + p * MR * N + j, N, mr, nr, single);
+          microKernel(
+            p * MR * kc,
+            A_REGION + q * NR * kc,
+            kc,
+            C,
+            cBase + p * MR * ldc + j,
+            ldc,
+            mr,
+            nr,
+            single,
+          );
         }
       }
     }
   }
-  if (!single) for (let i = 0; i < rows * N; i++) out[o0 + i] = acc[i];
+  if (!single) {
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0, o = o0 + i * N, s = i * cols; j < cols; j++) out[o + j] = acc[s + j];
+    }
+  }
 }
 
 /** B (K, N) -> panels of NR columns at dst[at..], each K rows of NR values; columns past N are zero. */

@@ -1,7 +1,8 @@
 /**
- * A matmul split into independent work units: (batch matrix, block of MC output rows). Every output
- * element is computed by exactly one unit, always with the same order of additions over K, so any
- * split of the units (one thread or many) gives bit-identical results.
+ * A matmul split into independent work units: (batch matrix, block of unitRows output rows, block of
+ * unitCols output columns). Every output element is computed by exactly one unit, always with the same
+ * order of additions over K whatever block it falls in, so any tiling and any split of the units (one
+ * thread or many) gives bit-identical results. The pool uses finer tiles so that every thread gets work.
  */
 import type { TypedArray } from '../dtype';
 import { directRows } from './matmul-direct';
@@ -30,32 +31,79 @@ export interface MatmulPlan {
   readonly bias: TypedArray | null;
   readonly biasOffset: number;
   readonly biasStride: number;
+  /** Output rows per work unit (1..MC) and output columns per work unit (>= 1; N = whole rows). */
+  readonly unitRows: number;
+  readonly unitCols: number;
 }
 
 /** Number of work units of a plan. */
 export function unitCount(plan: MatmulPlan): number {
-  return plan.aOffsets.length * Math.ceil(plan.M / MC);
+  return plan.aOffsets.length * Math.ceil(plan.M / plan.unitRows) * Math.ceil(plan.N / plan.unitCols);
+}
+
+/** Smallest unit tiles the pool uses: below these a unit's overhead (packing, dispatch) outweighs its work. */
+const MIN_UNIT_ROWS = 16;
+const MIN_UNIT_COLS = 64;
+/** Units per thread the pool aims for, so that uneven units still balance. */
+const UNITS_PER_THREAD = 3;
+
+/**
+ * The plan re-tiled for `threads` threads: row blocks halve (down to 16 rows), then column blocks
+ * halve (down to 64 columns, multiples of 4), until there are a few units per thread. A weight
+ * gradient (out, B*T) @ (B*T, in) has only out / 64 row blocks of MC rows: without this it runs on one thread.
+ */
+export function tileForThreads(plan: MatmulPlan, threads: number): MatmulPlan {
+  const want = UNITS_PER_THREAD * threads;
+  let rows = plan.unitRows;
+  let cols = plan.unitCols;
+  const count = () => plan.aOffsets.length * Math.ceil(plan.M / rows) * Math.ceil(plan.N / cols);
+  while (count() < want && rows > MIN_UNIT_ROWS && plan.M > rows / 2) rows /= 2;
+  while (count() < want && cols >= 2 * MIN_UNIT_COLS) cols = Math.ceil(cols / 8) * 4;
+  return rows === plan.unitRows && cols === plan.unitCols
+    ? plan
+    : { ...plan, unitRows: rows, unitCols: cols };
 }
 
 /** Computes units [u0, u1) of the plan into `out` (dense (batch, M, N), any float / int typed array). */
 export function runUnits(plan: MatmulPlan, out: TypedArray, u0: number, u1: number): void {
   resetPackCache();
-  const blocks = Math.ceil(plan.M / MC);
+  const { M, N, unitRows, unitCols } = plan;
+  const colBlocks = Math.ceil(N / unitCols);
+  const perMatrix = Math.ceil(M / unitRows) * colBlocks;
   for (let u = u0; u < u1; u++) {
-    const t = Math.floor(u / blocks);
-    const i0 = (u - t * blocks) * MC;
-    const rows = Math.min(MC, plan.M - i0);
-    if (plan.direct) directRows(plan, t, i0, rows, out);
-    else packedRows(plan, t, i0, rows, out);
-    if (plan.bias !== null) addBias(plan, (t * plan.M + i0) * plan.N, rows, out);
+    const t = Math.floor(u / perMatrix);
+    const r = u - t * perMatrix;
+    const rowBlock = Math.floor(r / colBlocks);
+    const i0 = rowBlock * unitRows;
+    const j0 = (r - rowBlock * colBlocks) * unitCols;
+    const block: UnitBlock = {
+      t,
+      i0,
+      rows: Math.min(unitRows, M - i0),
+      j0,
+      cols: Math.min(unitCols, N - j0),
+    };
+    if (plan.direct) directRows(plan, block, out);
+    else packedRows(plan, block, out);
+    if (plan.bias !== null) addBias(plan, block, out);
   }
 }
 
-/** out rows [o, o + rows * N) += bias, while they are still in cache. */
-function addBias(plan: MatmulPlan, o: number, rows: number, out: TypedArray): void {
+/** One work unit: rows [i0, i0 + rows) and columns [j0, j0 + cols) of batch matrix t. */
+export interface UnitBlock {
+  readonly t: number;
+  readonly i0: number;
+  readonly rows: number;
+  readonly j0: number;
+  readonly cols: number;
+}
+
+/** The unit's outputs += bias, while they are still in cache. */
+function addBias(plan: MatmulPlan, u: UnitBlock, out: TypedArray): void {
   const { bias, biasOffset, biasStride, N } = plan;
   if (bias === null) return;
-  for (let i = 0; i < rows; i++, o += N) {
-    for (let j = 0, q = biasOffset; j < N; j++, q += biasStride) out[o + j] += bias[q];
+  const q0 = biasOffset + u.j0 * biasStride;
+  for (let i = 0, o = (u.t * plan.M + u.i0) * N + u.j0; i < u.rows; i++, o += N) {
+    for (let j = 0, q = q0; j < u.cols; j++, q += biasStride) out[o + j] += bias[q];
   }
 }

@@ -7,7 +7,7 @@ import { allocate, dtypeOf } from '../dtype';
 import { NDArray } from '../ndarray';
 import { broadcastShapes, formatShape, sizeOf } from '../shape';
 import { expandView } from '../view';
-import { type MatmulPlan, runUnits, unitCount } from './matmul-plan';
+import { type MatmulPlan, MC, runUnits, tileForThreads, unitCount } from './matmul-plan';
 import { defaultThreadCount, runOnPool } from './thread-pool';
 import { planWalk } from './walk';
 
@@ -60,6 +60,8 @@ export function planMatmul(a: NDArray, b: NDArray): { plan: MatmulPlan; outShape
     bias: null,
     biasOffset: 0,
     biasStride: 0,
+    unitRows: MC,
+    unitCols: Math.max(N, 1),
   };
   return { plan, outShape: [...batch, M, N] };
 }
@@ -126,12 +128,16 @@ export function linearKernel(
 /** Runs a plan on the calling thread or, when large enough, on the worker pool. */
 function runPlan(plan: MatmulPlan, outShape: number[], threading: MatmulThreading): NDArray {
   const size = sizeOf(outShape);
-  const units = unitCount(plan);
   const macs = plan.aOffsets.length * plan.M * plan.K * plan.N;
-  if (threading.threads > 1 && units > 1 && macs >= threading.minMacs) {
+  if (threading.threads > 1 && size > 0 && macs >= threading.minMacs) {
+    const tiled = tileForThreads(plan, threading.threads);
+    const units = unitCount(tiled);
     const callerWorks = threading.callerWorks ?? true;
-    return NDArray.of(runOnPool(plan, size, Math.min(threading.threads, units), callerWorks), outShape);
+    if (units > 1) {
+      return NDArray.of(runOnPool(tiled, size, Math.min(threading.threads, units), callerWorks), outShape);
+    }
   }
+  const units = unitCount(plan);
   const out = allocate(dtypeOf(plan.a), size);
   if (size > 0) runUnits(plan, out, 0, units);
   return NDArray.of(out, outShape);

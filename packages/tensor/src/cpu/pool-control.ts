@@ -35,7 +35,9 @@ const HAS_BIAS = 17;
 const BIAS_OFFSET = 18;
 const BIAS_STRIDE = 19;
 const SAME_AB = 20;
-const CONTROL_INTS = 21;
+const UNIT_ROWS = 21;
+const UNIT_COLS = 22;
+const CONTROL_INTS = 23;
 
 const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
 
@@ -96,6 +98,8 @@ export function writeJob(
   control[BIAS_OFFSET] = plan.biasOffset;
   control[BIAS_STRIDE] = plan.biasStride;
   control[SAME_AB] = plan.b === plan.a ? 1 : 0;
+  control[UNIT_ROWS] = plan.unitRows;
+  control[UNIT_COLS] = plan.unitCols;
 }
 
 /** The job counters of the control block, as a MatmulJob's control (a view, shared by every thread). */
@@ -130,6 +134,8 @@ export function readJob(control: Int32Array, bufs: PoolBuffers): MatmulJob {
     bias: control[HAS_BIAS] === 1 ? slotArray(bufs.bias, dtype) : null,
     biasOffset: control[BIAS_OFFSET],
     biasStride: control[BIAS_STRIDE],
+    unitRows: control[UNIT_ROWS],
+    unitCols: control[UNIT_COLS],
   };
   const size = batch * plan.M * plan.N;
   return { plan, out: slotArray(bufs.out, dtype).subarray(0, size), control: jobCounters(control) };
