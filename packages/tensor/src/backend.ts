@@ -68,6 +68,24 @@ export interface LayerNormGrads {
   readonly dbias: NDArray | null;
 }
 
+/** Result of the fused attention forward. */
+export interface AttentionKernelResult {
+  /** softmax(q k^T * scale, masked) v: (B, Hq, T, Dv). */
+  readonly out: NDArray;
+  /** Per-row logsumexp of the masked, scaled scores: (B, Hq, T); -Infinity for a fully blocked row. */
+  readonly lse: NDArray;
+}
+
+/** Gradients of the fused attention; dk / dv of a KV head sum over the query heads mapped to it. */
+export interface AttentionKernelGrads {
+  /** (B, Hq, T, D) */
+  readonly dq: NDArray;
+  /** (B, Hkv, S, D) */
+  readonly dk: NDArray;
+  /** (B, Hkv, S, Dv) */
+  readonly dv: NDArray;
+}
+
 export interface Backend {
   /** Short name used in messages and benchmark tables, e.g. `cpu`, `gpujs-webgpu`. */
   readonly name: string;
@@ -143,4 +161,36 @@ export interface Backend {
     rstd: NDArray,
     hasBias: boolean,
   ): LayerNormGrads;
+
+  /**
+   * Fused scaled-dot-product attention (FlashAttention style, no (T, S) weights kept):
+   * out[b, h] = softmax(q[b, h] k[b, kvHead[h]]^T * scale, masked) v[b, kvHead[h]].
+   * q (B, Hq, T, D), k (B, Hkv, S, D), v (B, Hkv, S, Dv), one float dtype; kvHead Int32Array(Hq) with values in
+   * [0, Hkv) (GQA without repeating K / V); mask (rank <= 4, any dtype) broadcasts to (B, Hq, T, S), nonzero =
+   * may attend, or null. A fully blocked row gives NaN outputs and lse -Infinity (as torch's softmax does).
+   */
+  attention(
+    q: NDArray,
+    k: NDArray,
+    v: NDArray,
+    kvHead: Int32Array,
+    scale: number,
+    mask: NDArray | null,
+  ): AttentionKernelResult;
+  /**
+   * Gradients of `attention` from its saved out and lse (p = exp(s - lse) is recomputed, D_i = dOut_i . out_i,
+   * dS = p (dP - D_i)); dOut (B, Hq, T, Dv). A fully blocked row makes p NaN, which reaches dq of the row and
+   * dk / dv of its KV head, as the unfused softmax backward does.
+   */
+  attentionBackward(
+    q: NDArray,
+    k: NDArray,
+    v: NDArray,
+    out: NDArray,
+    lse: NDArray,
+    dOut: NDArray,
+    kvHead: Int32Array,
+    scale: number,
+    mask: NDArray | null,
+  ): AttentionKernelGrads;
 }

@@ -17,6 +17,7 @@ import {
   zeros,
 } from '../src/index';
 import { arrayArb, arrayOf, layoutArray, shapeArb, valueArb } from './arrays';
+import { describeAttention } from './contract-attention';
 import { expectClose, mapValues, RUNS } from './contract-helpers';
 import { describeIndexOps } from './contract-index-ops';
 import { describeNormalization } from './contract-normalization';
@@ -374,5 +375,6 @@ export function describeBackend(name: string, make: () => Backend): void {
 
     describeIndexOps(be);
     describeNormalization(be);
+    describeAttention(be);
   });
 }

@@ -4,6 +4,8 @@
  */
 import type { Backend } from '../backend';
 import { setDefaultBackendFactory } from '../registry';
+import { attentionKernel } from './attention';
+import { attentionBackwardKernel } from './attention-backward';
 import { binaryKernel, compareKernel } from './binary';
 import { geluBackwardKernel, geluKernel } from './gelu';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './index-ops';
@@ -96,6 +98,8 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     geluBackward: geluBackwardKernel,
     layerNorm: layerNormKernel,
     layerNormBackward: layerNormBackwardKernel,
+    attention: attentionKernel,
+    attentionBackward: attentionBackwardKernel,
   };
 }
 
