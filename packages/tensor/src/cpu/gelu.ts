@@ -6,7 +6,7 @@ import type { GeluApproximate } from '../backend';
 import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
 import { formatShape } from '../shape';
-import { erf } from './erf';
+import { erf, gaussian } from './erf';
 import { assertSameDType, assertSameShape, planWalk } from './walk';
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -56,7 +56,7 @@ export function geluBackwardKernel(x: NDArray, dy: NDArray, approximate: GeluApp
     for (let j = 0, p = starts[0][r], q = starts[1][r]; j < inner; j++, p += sx, q += sg) {
       const v = X[p];
       let d: number;
-      if (exact) d = 0.5 * (1 + erf(v * SQRT1_2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+      if (exact) d = 0.5 * (1 + erf(v * SQRT1_2)) + v * INV_SQRT_2PI * gaussian(v * SQRT1_2);
       else {
         const t = Math.tanh(C * (v + A * v * v * v));
         d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * C * (1 + 3 * A * v * v);
