@@ -9,7 +9,7 @@ import type { AttentionKernelGrads } from '../backend';
 import { allocate, type TypedArray } from '../dtype';
 import { NDArray } from '../ndarray';
 import { gemm64 } from './attention-gemm';
-import { type AttentionPlan, expectShape, planAttention } from './attention-plan';
+import { type AttentionPlan, checkSaved, planAttention } from './attention-plan';
 import { applyMask, loadRows, ROW_CHUNK, scratch, storeRows } from './attention-scratch';
 
 /** The saved forward values and the output gradient. */
@@ -34,9 +34,7 @@ export function attentionBackwardKernel(
   const op = 'attentionBackward';
   const plan = planAttention(op, q, k, v, kvHead, scale, mask);
   const { B, Hq, Hkv, T, S, D, Dv } = plan;
-  expectShape(op, 'out', out, [B, Hq, T, Dv]);
-  expectShape(op, 'dOut', dOut, [B, Hq, T, Dv]);
-  expectShape(op, 'lse', lse, [B, Hq, T]);
+  checkSaved(op, plan, out, lse, dOut);
   const dq = allocate(q.dtype, B * Hq * T * D);
   const dk = allocate(q.dtype, B * Hkv * S * D);
   const dv = allocate(q.dtype, B * Hkv * S * Dv);

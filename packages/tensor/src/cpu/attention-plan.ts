@@ -85,8 +85,15 @@ function maskView(op: string, mask: NDArray | null, scores: readonly number[]) {
   return { view: expandView(view, scores), data: mask.data };
 }
 
+/** Throws unless the backward's out, dOut (B, Hq, T, Dv) and lse (B, Hq, T) fit the plan. */
+export function checkSaved(op: string, p: AttentionPlan, out: NDArray, lse: NDArray, dOut: NDArray): void {
+  expectShape(op, 'out', out, [p.B, p.Hq, p.T, p.Dv]);
+  expectShape(op, 'dOut', dOut, [p.B, p.Hq, p.T, p.Dv]);
+  expectShape(op, 'lse', lse, [p.B, p.Hq, p.T]);
+}
+
 /** Throws unless `x` has exactly `shape` (for the backward's out, lse and dOut). */
-export function expectShape(op: string, role: string, x: NDArray, shape: readonly number[]): void {
+function expectShape(op: string, role: string, x: NDArray, shape: readonly number[]): void {
   if (x.rank !== shape.length || x.shape.some((d, i) => d !== shape[i])) {
     throw new RangeError(`${op}: ${role} ${formatShape(x.shape)} must be ${formatShape(shape)}`);
   }

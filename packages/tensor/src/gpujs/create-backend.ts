@@ -7,6 +7,7 @@ import type { Backend } from '../backend';
 import { cpuBackend } from '../cpu';
 import type { NDArray } from '../ndarray';
 import { Dispatcher, type OpCounts } from './dispatch';
+import { gpuAttention, gpuAttentionBackward } from './ops-attention';
 import { gpuBinary, gpuMatmul, gpuReduce, gpuUnary } from './ops-basic';
 import {
   gpuLayerNorm,
@@ -159,7 +160,7 @@ function wrap(mode: GpuMode, device: Device, threshold: number, warn: (m: string
   const residency = new Residency(device);
   const d = new Dispatcher(residency, threshold, warn, device.flushesSubnormals);
   const cpu = cpuBackend;
-  return {
+  const backend: GpuBackend = {
     ...cpu,
     ...makeTables(d, cpu, gpuUnary, gpuBinary, gpuReduce),
     name: `gpujs-${mode}`,
@@ -181,5 +182,10 @@ function wrap(mode: GpuMode, device: Device, threshold: number, warn: (m: string
     layerNorm: (x, w, b, eps) => gpuLayerNorm(d, cpu, x, w, b, eps),
     layerNormBackward: (dy, x, w, mean, rstd, hasBias) =>
       gpuLayerNormBackward(d, cpu, dy, x, w, mean, rstd, hasBias),
+    // Composed from this backend's own kernels (hence `backend`, the object being built).
+    attention: (q, k, v, kvHead, scale, mask) => gpuAttention(backend, cpu, q, k, v, kvHead, scale, mask),
+    attentionBackward: (q, k, v, out, lse, dOut, kvHead, scale, mask) =>
+      gpuAttentionBackward(backend, cpu, q, k, v, out, lse, dOut, kvHead, scale, mask),
   };
+  return backend;
 }

@@ -1,0 +1,136 @@
+/**
+ * Fused attention on the gpu.js backend, composed from its own kernels: the products and the softmax run
+ * on the device, the gather / scatter-add over the head map and the mask run on the CPU kernels (as `where`,
+ * `indexSelect` and `indexAdd` always do here). No infinity or NaN is sent to the device (WGSL and GLSL may
+ * assume there are none): masked scores get a large finite negative value, and a fully blocked row, found
+ * on the host from the mask, is set to NaN (out, and dv of its KV head) and lse -Infinity afterwards.
+ */
+import type { AttentionKernelGrads, AttentionKernelResult, Backend } from '../backend';
+import { checkSaved, planAttention } from '../cpu/attention-plan';
+import { NDArray } from '../ndarray';
+
+/** A masked score: far below any real one, so exp(masked - rowMax) is 0 in float32. */
+const MASKED = -1e30;
+
+/** Shared set-up of both directions: the head map as an index, K / V gathered per query head, scores. */
+function scores(be: Backend, q: NDArray, k: NDArray, v: NDArray, kvHead: Int32Array, scale: number) {
+  const index = NDArray.of(Int32Array.from(kvHead), [kvHead.length]);
+  const kg = be.indexSelect(k, 1, index); // (B, Hq, S, D)
+  const vg = be.indexSelect(v, 1, index); // (B, Hq, S, Dv)
+  const raw = be.matmul(q, kg.transpose(-1, -2)); // (B, Hq, T, S)
+  const s = be.binary.mul(raw, constant(scale, raw));
+  return { index, kg, vg, s };
+}
+
+/** `value` as a stride-0 view of x's shape and dtype. */
+function constant(value: number, x: NDArray): NDArray {
+  const one = NDArray.of(x.dtype === 'float64' ? Float64Array.of(value) : Float32Array.of(value), [1]);
+  return one.reshape(x.shape.map(() => 1)).expand(x.shape);
+}
+
+/** The mask as a (B, Hq, T, S) view, plus a (B, Hq, T) flag per fully blocked row (null when none is). */
+function maskOf(mask: NDArray | null, shape: readonly number[]) {
+  if (mask === null) return null;
+  const m = mask.reshape([...Array<number>(4 - mask.rank).fill(1), ...mask.shape]).expand(shape);
+  const v = m.values();
+  const S = shape[3];
+  const blockedRows = new Uint8Array(v.length / S);
+  let any = false;
+  for (let r = 0; r < blockedRows.length; r++) {
+    let open = false;
+    for (let j = 0; j < S && !open; j++) open = v[r * S + j] !== 0;
+    if (!open) {
+      blockedRows[r] = 1;
+      any = true;
+    }
+  }
+  return { m, blockedRows: any ? blockedRows : null };
+}
+
+/** x with rows r (of `rowLen` elements) where flags[r] is set replaced by `value` (a CPU-side where). */
+function setRows(be: Backend, x: NDArray, flags: Uint8Array, value: number): NDArray {
+  const keep = NDArray.of(
+    Float32Array.from(flags, (f) => 1 - f),
+    [...x.shape.slice(0, 3), 1],
+  ).expand(x.shape);
+  return be.where(keep, x, constant(value, x));
+}
+
+/** Backend.attention for the gpu.js backend; empty shapes and float64 go to the CPU kernel. */
+export function gpuAttention(
+  be: Backend,
+  cpu: Backend,
+  q: NDArray,
+  k: NDArray,
+  v: NDArray,
+  kvHead: Int32Array,
+  scale: number,
+  mask: NDArray | null,
+): AttentionKernelResult {
+  const { B, Hq, T, S, D, Dv } = planAttention('attention', q, k, v, kvHead, scale, mask);
+  if (B * Hq * T * S * D * Dv === 0 || q.dtype !== 'float32')
+    return cpu.attention(q, k, v, kvHead, scale, mask);
+  const { vg, s } = scores(be, q, k, v, kvHead, scale);
+  const masked = maskOf(mask, s.shape);
+  const sm = masked ? be.where(masked.m, s, constant(MASKED, s)) : s; // (B, Hq, T, S)
+  let out = be.matmul(be.softmax(sm, -1), vg); // (B, Hq, T, Dv)
+  let lse = be.logsumexp(sm, -1, true); // (B, Hq, T, 1)
+  if (masked?.blockedRows) {
+    out = setRows(be, out, masked.blockedRows, Number.NaN);
+    lse = setRows(be, lse, masked.blockedRows, Number.NEGATIVE_INFINITY);
+  }
+  return { out, lse: lse.reshape([B, Hq, T]) };
+}
+
+/** Backend.attentionBackward for the gpu.js backend (see gpuAttention for the NaN / -Infinity handling). */
+export function gpuAttentionBackward(
+  be: Backend,
+  cpu: Backend,
+  q: NDArray,
+  k: NDArray,
+  v: NDArray,
+  out: NDArray,
+  lse: NDArray,
+  dOut: NDArray,
+  kvHead: Int32Array,
+  scale: number,
+  mask: NDArray | null,
+): AttentionKernelGrads {
+  const plan = planAttention('attentionBackward', q, k, v, kvHead, scale, mask);
+  checkSaved('attentionBackward', plan, out, lse, dOut);
+  const { B, Hq, Hkv, T, S, D, Dv } = plan;
+  if (B * Hq * T * S * D * Dv === 0 || q.dtype !== 'float32') {
+    return cpu.attentionBackward(q, k, v, out, lse, dOut, kvHead, scale, mask);
+  }
+  const { index, kg, vg, s } = scores(be, q, k, v, kvHead, scale);
+  const masked = maskOf(mask, s.shape);
+  const p = be.softmax(masked ? be.where(masked.m, s, constant(MASKED, s)) : s, -1); // (B, Hq, T, S)
+  const dvPerHead = be.matmul(p.transpose(-1, -2), dOut); // (B, Hq, S, Dv)
+  let dv = be.indexAdd([B, Hkv, S, Dv], 1, index, dvPerHead);
+  const dP = be.matmul(dOut, vg.transpose(-1, -2)); // (B, Hq, T, S)
+  let dS = be.softmaxBackward(p, dP, -1); // p (dP - D_i)
+  if (masked) dS = be.where(masked.m, dS, constant(0, dS)); // masked (and fully blocked) positions get 0
+  dS = be.binary.mul(dS, constant(scale, dS));
+  const dq = be.matmul(dS, kg); // (B, Hq, T, D)
+  const dk = be.indexAdd([B, Hkv, S, D], 1, index, be.matmul(dS.transpose(-1, -2), q)); // (B, Hkv, S, D)
+  if (masked?.blockedRows) dv = nanKvHeads(be, dv, masked.blockedRows, kvHead, plan.T);
+  return { dq, dk, dv };
+}
+
+/** dv of every (batch, KV head) that serves a fully blocked row becomes NaN (p is NaN there). */
+function nanKvHeads(be: Backend, dv: NDArray, blockedRows: Uint8Array, kvHead: Int32Array, T: number) {
+  const [B, Hkv] = dv.shape;
+  const Hq = kvHead.length;
+  const flags = new Uint8Array(B * Hkv);
+  for (let r = 0; r < blockedRows.length; r++) {
+    if (blockedRows[r]) {
+      const bh = Math.floor(r / T);
+      flags[Math.floor(bh / Hq) * Hkv + kvHead[bh % Hq]] = 1;
+    }
+  }
+  const keep = NDArray.of(
+    Float32Array.from(flags, (f) => 1 - f),
+    [B, Hkv, 1, 1],
+  ).expand(dv.shape);
+  return be.where(keep, dv, constant(Number.NaN, dv));
+}
