@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# On a lent GPU machine: install, run the gpu.js contract + training tests in GPU mode, then a matmul benchmark
-# per backend (prints which kernel class ran) and the "backends" benchmark workload. Short by design.
+# On a GPU machine: the gpu.js contract + training tests in webgpu mode, a per-backend comparison, then the
+# "backends" benchmark workload. Short by design.
+# The lent device machine has no network: there, carry the kit from bench/device/build-kit.sh and this script
+# runs bench/device/run-kit.sh (Dawn on Vulkan, else OpenGL; see bench/device/README.md). Elsewhere (a GPU
+# machine with network) it installs and runs from the lockfile as below.
 set -euo pipefail
+if [ -f .devkit/node_modules.tar.xz ]; then exec bash bench/device/run-kit.sh; fi
 bash .ci/gpu-setup.sh
 npx pnpm@12.4.2 install --frozen-lockfile
 export GQA_GPU=1 EGL_PLATFORM=surfaceless
