@@ -1,3 +1,4 @@
+export * from './attention';
 export * from './backward';
 export * from './creation';
 export * from './functional';

@@ -4,6 +4,7 @@
  * the op on tensors, a plain float64 reference computed independently from the kernels, and error
  * inputs with their expected messages. op-table.test.ts runs every row three ways.
  */
+import { ATTENTION_CASES } from './attention-cases';
 import { ELEMENTWISE_CASES } from './elementwise-cases';
 import { INDEX_CASES } from './index-cases';
 import { NN_CASES } from './nn-cases';
@@ -19,4 +20,5 @@ export const OP_CASES: OpCase[] = [
   ...SHAPE_CASES,
   ...INDEX_CASES,
   ...NN_CASES,
+  ...ATTENTION_CASES,
 ];
