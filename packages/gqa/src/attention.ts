@@ -9,10 +9,14 @@
  * group's query heads without any broadcast copy. When the map is gqaMap(Hq, G) (MHA, GQA, MQA) all G
  * groups run as ONE batched matmul over (B, G, n·T, D); any other map (unequal or non-contiguous groups)
  * runs once per maximal run of consecutive heads and concatenates the outputs.
+ *
+ * Without attention dropout and without returned weights, all of this is one fused primitive instead
+ * (autograd's scaledDotProductAttention: the backend's attention kernels index k[kvHead[h]] directly).
  */
 import {
   concat,
   dropout,
+  scaledDotProductAttention as fusedAttention,
   maskedFill,
   matmul,
   mul,
@@ -57,6 +61,11 @@ export function scaledDotProductAttention(
 ): AttentionResult {
   checkShapes(q, k, v, kvHead);
   const [B, Hq, T, D] = q.shape;
+  const dropping = (opts.dropout ?? 0) > 0 && (opts.training ?? true);
+  if (!dropping && !opts.returnWeights) {
+    // One fused kernel each way (no (T, S) weights kept); the path below remains for dropout and weights.
+    return { out: fusedAttention(q, k, v, { kvHead, scale: opts.scale ?? D ** -0.5, mask: opts.mask }) };
+  }
   const [, Hkv, S] = k.shape;
   const scaled = mul(q, opts.scale ?? D ** -0.5); // (B, Hq, T, D), dense: the reshapes below are views
   const blocked = opts.mask ? blockedPositions(opts.mask, [B, Hq, T, S]) : null;

@@ -7,6 +7,7 @@ import { getBackend, NDArray } from '@gqa-lab/tensor';
 import * as op from '../ops';
 import { definePrimitive } from '../primitive';
 import { Tensor } from '../tensor';
+import { softmaxBackwardP } from './softmax';
 
 export interface AttentionAttrs {
   /** Query head -> KV head, Int32Array(Hq). */
@@ -41,22 +42,37 @@ export const attentionP = definePrimitive<AttentionAttrs>({
   },
 });
 
-/** The same gradients from primitives: p recomputed by softmax, dS = p (dP - sum(p dP)), masked dS = 0. */
+/**
+ * The same gradients from primitives: p recomputed by softmax, dS = p (dP - sum(p dP)), masked dS = 0.
+ * Contiguous equal groups (MHA / GQA / MQA) fold each group's query heads into the row axis, so K / V are
+ * never repeated and the products sum dk / dv over the group; other maps gather K / V per query head.
+ */
 function composedBackward(g: Tensor, q: Tensor, k: Tensor, v: Tensor, attrs: AttentionAttrs): Tensor[] {
   const { kvHead, scale, mask } = attrs;
+  const [B, Hq, T] = q.shape;
+  const Hkv = k.shape[1];
+  const n = Hq / Hkv;
+  const grouped = Number.isInteger(n) && kvHead.every((kv, h) => kv === Math.floor(h / n));
   const index = Array.from(kvHead);
-  const kg = op.indexSelect(k, 1, index); // (B, Hq, S, D)
-  const vg = op.indexSelect(v, 1, index); // (B, Hq, S, Dv)
-  let s = op.mul(op.matmul(q, op.transpose(kg, -1, -2)), scale); // (B, Hq, T, S)
+  const kk = grouped ? k : op.indexSelect(k, 1, index); // (B, G, S, D)
+  const vv = grouped ? v : op.indexSelect(v, 1, index); // (B, G, S, Dv)
+  const G = kk.shape[1];
+  const fold = (x: Tensor) => op.reshape(x, [B, G, (Hq / G) * T, x.shape[3]]); // (B, G, n·T, ·)
+  const unfold = (x: Tensor) => op.reshape(x, [B, Hq, T, x.shape[3]]); // (B, Hq, T, ·)
+  const perKv = (x: Tensor, shape: readonly number[]) => (grouped ? x : op.indexAdd(shape, 1, index, x));
+  const qf = fold(q);
+  const gf = fold(g);
+  let s = unfold(op.mul(op.matmul(qf, op.transpose(kk, -1, -2)), scale)); // (B, Hq, T, S)
   const blocked = mask === null ? null : blockedOf(mask);
   if (blocked) s = op.maskedFill(s, blocked, Number.NEGATIVE_INFINITY);
   const p = op.softmax(s, -1); // (B, Hq, T, S)
-  const dP = op.matmul(g, op.transpose(vg, -1, -2)); // (B, Hq, T, S)
-  let dS = op.mul(p, op.sub(dP, op.sum(op.mul(p, dP), -1, true)));
+  const dP = unfold(op.matmul(gf, op.transpose(vv, -1, -2))); // (B, Hq, T, S)
+  let dS = softmaxBackwardP([p, dP], { axis: 3 }); // p (dP - sum(p dP)), differentiable again
   if (blocked) dS = op.maskedFill(dS, blocked, 0);
-  const dq = op.mul(op.matmul(dS, kg), scale);
-  const dk = op.indexAdd(k.shape, 1, index, op.mul(op.matmul(op.transpose(dS, -1, -2), q), scale));
-  const dv = op.indexAdd(v.shape, 1, index, op.matmul(op.transpose(p, -1, -2), g));
+  const dSf = fold(dS); // (B, G, n·T, S)
+  const dq = unfold(op.mul(op.matmul(dSf, kk), scale));
+  const dk = perKv(op.mul(op.matmul(op.transpose(dSf, -1, -2), qf), scale), k.shape);
+  const dv = perKv(op.matmul(op.transpose(fold(p), -1, -2), gf), v.shape);
   return [dq, dk, dv];
 }
 
