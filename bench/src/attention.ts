@@ -1,19 +1,17 @@
 /**
- * Workload B on our side: one attention block built from autograd ops.
- * x (B, T, C) -> q, k, v Linear -> heads (B, H, T, D) -> softmax(q k^T / sqrt(D)) v -> output Linear.
+ * Workload B on our side: one attention block built from autograd ops, written as a user would (torch's
+ * F.scaled_dot_product_attention): x (B, T, C) -> q, k, v Linear -> heads (B, H, T, D) ->
+ * scaledDotProductAttention (softmax(q k^T / sqrt(D)) v, one fused kernel each way) -> output Linear.
  */
 import {
   fromNDArray,
   linear,
-  matmul,
-  mul,
   noGrad,
   permute,
   reshape,
-  softmax,
+  scaledDotProductAttention,
   sum,
   type Tensor,
-  transpose,
 } from '@gqa-lab/autograd';
 import { fromArray, Rng, uniform } from '@gqa-lab/tensor';
 
@@ -54,8 +52,8 @@ export function attentionBlock(s: AttentionShape, x: Tensor, p: readonly Tensor[
   const q = heads(linear(x, p[0], p[1]));
   const k = heads(linear(x, p[2], p[3]));
   const v = heads(linear(x, p[4], p[5]));
-  const att = softmax(mul(matmul(q, transpose(k, -1, -2)), 1 / Math.sqrt(D))); // (B, H, T, T)
-  const y = reshape(permute(matmul(att, v), [0, 2, 1, 3]), [B, T, C]); // (B, T, C)
+  const att = scaledDotProductAttention(q, k, v, { scale: 1 / Math.sqrt(D) }); // (B, H, T, D)
+  const y = reshape(permute(att, [0, 2, 1, 3]), [B, T, C]); // (B, T, C)
   return linear(y, p[6], p[7]);
 }
 

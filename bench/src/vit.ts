@@ -1,6 +1,7 @@
 /**
  * Workload C on our side: a tiny pre-norm ViT built from nn layers and autograd ops (lucidrains' vit.py
  * on one page), trained one step at a time with AdamW. 28x28x1 images, patch 4 -> 49 patches + cls.
+ * Attention is the fused scaledDotProductAttention, as torch users write F.scaled_dot_product_attention.
  */
 import {
   add,
@@ -9,14 +10,11 @@ import {
   expand,
   fromNDArray,
   gelu,
-  matmul,
-  mul,
   permute,
   reshape,
+  scaledDotProductAttention,
   slice,
-  softmax,
   type Tensor,
-  transpose,
 } from '@gqa-lab/autograd';
 import { AdamW, LayerNorm, Linear, Module, ModuleList, Parameter } from '@gqa-lab/nn';
 import { fromArray, normal, Rng, uniform } from '@gqa-lab/tensor';
@@ -78,8 +76,8 @@ class Block extends Module {
     const D = C / H;
     const qkv = permute(reshape(this.qkv.forward(this.norm1.forward(x)), [B, N, 3, H, D]), [2, 0, 3, 1, 4]); // (3, B, H, N, D)
     const pick = (i: number) => reshape(slice(qkv, [{ start: i, stop: i + 1 }]), [B, H, N, D]);
-    const att = softmax(mul(matmul(pick(0), transpose(pick(1), -1, -2)), 1 / Math.sqrt(D))); // (B, H, N, N)
-    const y = reshape(permute(matmul(att, pick(2)), [0, 2, 1, 3]), [B, N, C]); // (B, N, C)
+    const att = scaledDotProductAttention(pick(0), pick(1), pick(2), { scale: 1 / Math.sqrt(D) }); // (B, H, N, D)
+    const y = reshape(permute(att, [0, 2, 1, 3]), [B, N, C]); // (B, N, C)
     const h = add(x, this.proj.forward(y));
     return add(h, this.fc2.forward(gelu(this.fc1.forward(this.norm2.forward(h)))));
   }
