@@ -1,10 +1,18 @@
+import { logAllocation, takePooled } from './storage-pool';
+
 /** Element types. float32 is the default everywhere; float64 exists for gradient checks; int32 for indices. */
 export type DType = 'float32' | 'float64' | 'int32';
 
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 
-/** Allocates zero-filled storage of `n` elements for `dtype`. */
+/** Allocates zero-filled storage of `n` elements for `dtype` (a recycled array when one waits: storage-pool.ts). */
 export function allocate(dtype: DType, n: number): TypedArray {
+  const data = takePooled(dtype, n) ?? fresh(dtype, n);
+  logAllocation(data);
+  return data;
+}
+
+function fresh(dtype: DType, n: number): TypedArray {
   switch (dtype) {
     case 'float32':
       return new Float32Array(n);

@@ -7,5 +7,13 @@ export * from './ndarray';
 export * from './registry';
 export * from './rng';
 export * from './shape';
+export {
+  clearStoragePool,
+  closeAllocationLog,
+  openAllocationLog,
+  recycleStorage,
+  setStoragePoolLimit,
+  storagePoolStats,
+} from './storage-pool';
 export * from './strided';
 export * from './view';

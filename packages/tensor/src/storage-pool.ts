@@ -1,0 +1,90 @@
+/**
+ * Recycled host storage. A fresh typed array costs page faults on first write (here about 1 ms per 3 MiB,
+ * more than the kernel that fills it); a reused one costs a zero-fill. Typed arrays whose owner has proven
+ * that nothing references them any more (autograd's backward does, for the gradient temporaries it creates
+ * and consumes: see autograd/src/backward.ts) wait here by dtype and length, and `allocate` hands them out
+ * again. Like PyTorch's caching allocator, the pool keeps memory it may reuse, up to a limit.
+ */
+import type { DType, TypedArray } from './dtype';
+
+/** Arrays shorter than this are cheap to allocate and are not pooled. */
+const MIN_POOLED_LENGTH = 4096;
+const DEFAULT_LIMIT_BYTES = 256 * 1024 * 1024;
+
+let limitBytes = DEFAULT_LIMIT_BYTES;
+let pooledBytes = 0;
+const free: Record<DType, Map<number, TypedArray[]>> = {
+  float32: new Map(),
+  float64: new Map(),
+  int32: new Map(),
+};
+
+/** Allocations made while a log is open are recorded in it (the innermost open log only). */
+const openLogs: WeakSet<TypedArray>[] = [];
+
+/** Starts recording which arrays `allocate` creates; pair with closeAllocationLog. */
+export function openAllocationLog(): WeakSet<TypedArray> {
+  const log = new WeakSet<TypedArray>();
+  openLogs.push(log);
+  return log;
+}
+
+/** Stops recording into `log` (must be the innermost open log). */
+export function closeAllocationLog(log: WeakSet<TypedArray>): void {
+  if (openLogs[openLogs.length - 1] !== log) {
+    throw new Error('closeAllocationLog: logs must be closed innermost first');
+  }
+  openLogs.pop();
+}
+
+/** Records a fresh or reused allocation in the innermost open log. */
+export function logAllocation(data: TypedArray): void {
+  if (openLogs.length > 0) openLogs[openLogs.length - 1].add(data);
+}
+
+/** A pooled array of exactly n elements, zero-filled, or null when none waits. */
+export function takePooled(dtype: DType, n: number): TypedArray | null {
+  if (n < MIN_POOLED_LENGTH) return null;
+  const list = free[dtype].get(n);
+  const data = list?.pop();
+  if (data === undefined) return null;
+  pooledBytes -= data.byteLength;
+  return data.fill(0);
+}
+
+/**
+ * Gives `data` back for reuse. The caller guarantees that no NDArray or other reference will read or write
+ * it again. Arrays that share their buffer (subarrays, SharedArrayBuffers) and small arrays are left to the GC,
+ * and so is anything past the pool's limit. Returns whether the array was pooled.
+ */
+export function recycleStorage(data: TypedArray): boolean {
+  const buffer = data.buffer;
+  const owned =
+    buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === buffer.byteLength;
+  if (!owned || data.length < MIN_POOLED_LENGTH || pooledBytes + data.byteLength > limitBytes) return false;
+  const dtype: DType =
+    data instanceof Float32Array ? 'float32' : data instanceof Float64Array ? 'float64' : 'int32';
+  const list = free[dtype].get(data.length);
+  if (list) list.push(data);
+  else free[dtype].set(data.length, [data]);
+  pooledBytes += data.byteLength;
+  return true;
+}
+
+/** Bytes currently waiting in the pool, and its limit. */
+export function storagePoolStats(): { pooledBytes: number; limitBytes: number } {
+  return { pooledBytes, limitBytes };
+}
+
+/** Sets the pool's limit in bytes (0 turns pooling off) and empties it (like torch.cuda.empty_cache). */
+export function setStoragePoolLimit(bytes: number): void {
+  if (!(bytes >= 0)) throw new RangeError(`setStoragePoolLimit: limit must be >= 0 bytes, got ${bytes}`);
+  limitBytes = bytes;
+  clearStoragePool();
+}
+
+/** Drops every pooled array (the GC reclaims them). */
+export function clearStoragePool(): void {
+  for (const map of Object.values(free)) map.clear();
+  pooledBytes = 0;
+}
