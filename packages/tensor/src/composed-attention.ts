@@ -1,13 +1,14 @@
 /**
- * Fused attention on the gpu.js backend, composed from its own kernels: the products and the softmax run
- * on the device, the gather / scatter-add over the head map and the mask run on the CPU kernels (as `where`,
- * `indexSelect` and `indexAdd` always do here). No infinity or NaN is sent to the device (WGSL and GLSL may
- * assume there are none): masked scores get a large finite negative value, and a fully blocked row, found
- * on the host from the mask, is set to NaN (out, and dv of its KV head) and lse -Infinity afterwards.
+ * Backend.attention and its backward composed from a backend's other kernels (indexSelect, matmul, softmax,
+ * where, indexAdd): the gpu.js backend's implementation, and the CPU's for shapes too large for the fused
+ * kernel's workspace (where the packed matmul is the faster path anyway). No infinity or NaN is sent to a
+ * device (WGSL and GLSL may assume there are none): masked scores get a large finite negative value, and a
+ * fully blocked row, found on the host from the mask, is set to NaN (out, and dv of its KV head) and lse
+ * -Infinity afterwards.
  */
-import type { AttentionKernelGrads, AttentionKernelResult, Backend } from '../backend';
-import { checkSaved, planAttention } from '../cpu/attention-plan';
-import { NDArray } from '../ndarray';
+import type { AttentionKernelGrads, AttentionKernelResult, Backend } from './backend';
+import { checkSaved, planAttention } from './cpu/attention-plan';
+import { NDArray } from './ndarray';
 
 /** A masked score: far below any real one, so exp(masked - rowMax) is 0 in float32. */
 const MASKED = -1e30;
@@ -56,10 +57,10 @@ function setRows(be: Backend, x: NDArray, flags: Uint8Array, value: number): NDA
   return be.where(keep, x, constant(value, x));
 }
 
-/** Backend.attention for the gpu.js backend; empty shapes and float64 go to the CPU kernel. */
-export function gpuAttention(
+/** Backend.attention composed from `be`'s kernels; empty shapes go to `small`'s attention. */
+export function composedAttention(
   be: Backend,
-  cpu: Backend,
+  small: Backend,
   q: NDArray,
   k: NDArray,
   v: NDArray,
@@ -68,8 +69,7 @@ export function gpuAttention(
   mask: NDArray | null,
 ): AttentionKernelResult {
   const { B, Hq, T, S, D, Dv } = planAttention('attention', q, k, v, kvHead, scale, mask);
-  if (B * Hq * T * S * D * Dv === 0 || q.dtype !== 'float32')
-    return cpu.attention(q, k, v, kvHead, scale, mask);
+  if (B * Hq * T * S * D * Dv === 0) return small.attention(q, k, v, kvHead, scale, mask);
   const { vg, s } = scores(be, q, k, v, kvHead, scale);
   const masked = maskOf(mask, s.shape);
   const sm = masked ? be.where(masked.m, s, constant(MASKED, s)) : s; // (B, Hq, T, S)
@@ -82,10 +82,10 @@ export function gpuAttention(
   return { out, lse: lse.reshape([B, Hq, T]) };
 }
 
-/** Backend.attentionBackward for the gpu.js backend (see gpuAttention for the NaN / -Infinity handling). */
-export function gpuAttentionBackward(
+/** Backend.attentionBackward composed from `be`'s kernels (empty shapes: `small`'s). */
+export function composedAttentionBackward(
   be: Backend,
-  cpu: Backend,
+  small: Backend,
   q: NDArray,
   k: NDArray,
   v: NDArray,
@@ -99,8 +99,8 @@ export function gpuAttentionBackward(
   const plan = planAttention('attentionBackward', q, k, v, kvHead, scale, mask);
   checkSaved('attentionBackward', plan, out, lse, dOut);
   const { B, Hq, Hkv, T, S, D, Dv } = plan;
-  if (B * Hq * T * S * D * Dv === 0 || q.dtype !== 'float32') {
-    return cpu.attentionBackward(q, k, v, out, lse, dOut, kvHead, scale, mask);
+  if (B * Hq * T * S * D * Dv === 0) {
+    return small.attentionBackward(q, k, v, out, lse, dOut, kvHead, scale, mask);
   }
   const { index, kg, vg, s } = scores(be, q, k, v, kvHead, scale);
   const masked = maskOf(mask, s.shape);

@@ -3,6 +3,7 @@
  * Importing @gqa-lab/tensor registers it as the default backend.
  */
 import type { Backend } from '../backend';
+import { composedAttention, composedAttentionBackward } from '../composed-attention';
 import { setDefaultBackendFactory } from '../registry';
 import { attentionKernel } from './attention';
 import { attentionBackwardKernel } from './attention-backward';
@@ -34,7 +35,7 @@ export const cpuBackend: Backend = createCpuBackend();
 /** A CPU backend with its own matmul threading (e.g. one thread, or every matmul on the pool for tests). */
 export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
   const threading = opts.threading ?? defaultThreading();
-  return {
+  const backend: Backend = {
     name: opts.name ?? 'cpu',
     unary: {
       neg: (x) => unaryKernel('neg', x),
@@ -98,9 +99,17 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     geluBackward: geluBackwardKernel,
     layerNorm: layerNormKernel,
     layerNormBackward: layerNormBackwardKernel,
-    attention: attentionKernel,
-    attentionBackward: attentionBackwardKernel,
+    // Shapes too large for the fused kernel's workspace are composed from this backend's kernels.
+    attention: (q, k, v, kvHead, scale, mask) =>
+      attentionKernel(q, k, v, kvHead, scale, mask, () =>
+        composedAttention(backend, backend, q, k, v, kvHead, scale, mask),
+      ),
+    attentionBackward: (q, k, v, out, lse, dOut, kvHead, scale, mask) =>
+      attentionBackwardKernel(q, k, v, out, lse, dOut, kvHead, scale, mask, () =>
+        composedAttentionBackward(backend, backend, q, k, v, out, lse, dOut, kvHead, scale, mask),
+      ),
   };
+  return backend;
 }
 
 setDefaultBackendFactory(() => cpuBackend);

@@ -4,10 +4,10 @@
  * only `auto` may choose the CPU backend, and it says so once.
  */
 import type { Backend } from '../backend';
+import { composedAttention, composedAttentionBackward } from '../composed-attention';
 import { cpuBackend } from '../cpu';
 import type { NDArray } from '../ndarray';
 import { Dispatcher, type OpCounts } from './dispatch';
-import { gpuAttention, gpuAttentionBackward } from './ops-attention';
 import { gpuBinary, gpuMatmul, gpuReduce, gpuUnary } from './ops-basic';
 import {
   gpuLayerNorm,
@@ -182,10 +182,16 @@ function wrap(mode: GpuMode, device: Device, threshold: number, warn: (m: string
     layerNorm: (x, w, b, eps) => gpuLayerNorm(d, cpu, x, w, b, eps),
     layerNormBackward: (dy, x, w, mean, rstd, hasBias) =>
       gpuLayerNormBackward(d, cpu, dy, x, w, mean, rstd, hasBias),
-    // Composed from this backend's own kernels (hence `backend`, the object being built).
-    attention: (q, k, v, kvHead, scale, mask) => gpuAttention(backend, cpu, q, k, v, kvHead, scale, mask),
+    // Composed from this backend's own kernels (hence `backend`, the object being built); float64 never
+    // reaches the device, so it takes the CPU's fused kernel directly.
+    attention: (q, k, v, kvHead, scale, mask) =>
+      q.dtype === 'float32'
+        ? composedAttention(backend, cpu, q, k, v, kvHead, scale, mask)
+        : cpu.attention(q, k, v, kvHead, scale, mask),
     attentionBackward: (q, k, v, out, lse, dOut, kvHead, scale, mask) =>
-      gpuAttentionBackward(backend, cpu, q, k, v, out, lse, dOut, kvHead, scale, mask),
+      q.dtype === 'float32'
+        ? composedAttentionBackward(backend, cpu, q, k, v, out, lse, dOut, kvHead, scale, mask)
+        : cpu.attentionBackward(q, k, v, out, lse, dOut, kvHead, scale, mask),
   };
   return backend;
 }
