@@ -3,6 +3,7 @@
  * GQA through a head map instead of repeated K / V). One primitive, one kernel each way.
  */
 import { formatShape, type NDArray } from '@gqa-lab/tensor';
+import { isGradEnabled } from './grad-mode';
 import { attentionP } from './primitives/attention';
 import { Tensor } from './tensor';
 
@@ -43,7 +44,11 @@ export function scaledDotProductAttention(
   });
   const m = opts.mask instanceof Tensor ? opts.mask.data : (opts.mask ?? null);
   if (m !== null) checkMask(m, [B, Hq, q.shape[2], S], fail);
-  return attentionP([q, k, v], { kvHead, scale: opts.scale ?? D ** -0.5, mask: m });
+  // Keeping the weights spares the backward a product and the exps; past 2^16 per head they would cost more
+  // memory than the recompute costs time (FlashAttention's trade-off), so long sequences recompute.
+  const needsGrad = isGradEnabled() && (q.requiresGrad || k.requiresGrad || v.requiresGrad);
+  const keepWeights = needsGrad && q.shape[2] * S <= 1 << 16;
+  return attentionP([q, k, v], { kvHead, scale: opts.scale ?? D ** -0.5, mask: m, keepWeights });
 }
 
 function defaultMap(Hq: number, Hkv: number, fail: (why: string) => Error): Int32Array {

@@ -74,6 +74,11 @@ export interface AttentionKernelResult {
   readonly out: NDArray;
   /** Per-row logsumexp of the masked, scaled scores: (B, Hq, T); -Infinity for a fully blocked row. */
   readonly lse: NDArray;
+  /**
+   * The softmax weights (B, Hq, T, S) when `keepWeights` was asked and the backend keeps them (else null),
+   * for attentionBackward to read instead of recomputing them. A fully blocked row's weights are NaN.
+   */
+  readonly weights: NDArray | null;
 }
 
 /** Gradients of the fused attention; dk / dv of a KV head sum over the query heads mapped to it. */
@@ -163,11 +168,13 @@ export interface Backend {
   ): LayerNormGrads;
 
   /**
-   * Fused scaled-dot-product attention (FlashAttention style, no (T, S) weights kept):
+   * Fused scaled-dot-product attention (FlashAttention style, no (T, S) scores materialised):
    * out[b, h] = softmax(q[b, h] k[b, kvHead[h]]^T * scale, masked) v[b, kvHead[h]].
    * q (B, Hq, T, D), k (B, Hkv, S, D), v (B, Hkv, S, Dv), one float dtype; kvHead Int32Array(Hq) with values in
    * [0, Hkv) (GQA without repeating K / V); mask (rank <= 4, any dtype) broadcasts to (B, Hq, T, S), nonzero =
    * may attend, or null. A fully blocked row gives NaN outputs and lse -Infinity (as torch's softmax does).
+   * `keepWeights` asks for the (B, Hq, T, S) weights as well (a backward then skips recomputing them: for short
+   * sequences that saves a product and the exps; long ones should not keep them).
    */
   attention(
     q: NDArray,
@@ -176,11 +183,13 @@ export interface Backend {
     kvHead: Int32Array,
     scale: number,
     mask: NDArray | null,
+    keepWeights: boolean,
   ): AttentionKernelResult;
   /**
-   * Gradients of `attention` from its saved out and lse (p = exp(s - lse) is recomputed, D_i = dOut_i . out_i,
-   * dS = p (dP - D_i)); dOut (B, Hq, T, Dv). A fully blocked row makes p NaN, which reaches dq of the row and
-   * dk / dv of its KV head, as the unfused softmax backward does.
+   * Gradients of `attention` from its saved out and lse, and its weights when kept (else p = exp(s - lse) is
+   * recomputed); D_i = dOut_i . out_i, dS = p (dP - D_i); dOut (B, Hq, T, Dv). Masked positions get dS = 0, so a
+   * fully blocked row gives dq = 0 while its NaN weights reach dv of its KV head, as the unfused masked softmax's
+   * backward does.
    */
   attentionBackward(
     q: NDArray,
@@ -188,6 +197,7 @@ export interface Backend {
     v: NDArray,
     out: NDArray,
     lse: NDArray,
+    weights: NDArray | null,
     dOut: NDArray,
     kvHead: Int32Array,
     scale: number,

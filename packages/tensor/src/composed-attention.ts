@@ -69,7 +69,7 @@ export function composedAttention(
   mask: NDArray | null,
 ): AttentionKernelResult {
   const { B, Hq, T, S, D, Dv } = planAttention('attention', q, k, v, kvHead, scale, mask);
-  if (B * Hq * T * S * D * Dv === 0) return small.attention(q, k, v, kvHead, scale, mask);
+  if (B * Hq * T * S * D * Dv === 0) return small.attention(q, k, v, kvHead, scale, mask, false);
   const { vg, s } = scores(be, q, k, v, kvHead, scale);
   const masked = maskOf(mask, s.shape);
   const sm = masked ? be.where(masked.m, s, constant(MASKED, s)) : s; // (B, Hq, T, S)
@@ -79,7 +79,7 @@ export function composedAttention(
     out = setRows(be, out, masked.blockedRows, Number.NaN);
     lse = setRows(be, lse, masked.blockedRows, Number.NEGATIVE_INFINITY);
   }
-  return { out, lse: lse.reshape([B, Hq, T]) };
+  return { out, lse: lse.reshape([B, Hq, T]), weights: null }; // never kept: the backward recomputes them
 }
 
 /** Backend.attentionBackward composed from `be`'s kernels (empty shapes: `small`'s). */
@@ -97,10 +97,10 @@ export function composedAttentionBackward(
   mask: NDArray | null,
 ): AttentionKernelGrads {
   const plan = planAttention('attentionBackward', q, k, v, kvHead, scale, mask);
-  checkSaved('attentionBackward', plan, out, lse, dOut);
+  checkSaved('attentionBackward', plan, out, lse, dOut, null);
   const { B, Hq, Hkv, T, S, D, Dv } = plan;
   if (B * Hq * T * S * D * Dv === 0) {
-    return small.attentionBackward(q, k, v, out, lse, dOut, kvHead, scale, mask);
+    return small.attentionBackward(q, k, v, out, lse, null, dOut, kvHead, scale, mask);
   }
   const { index, kg, vg, s } = scores(be, q, k, v, kvHead, scale);
   const masked = maskOf(mask, s.shape);

@@ -15,7 +15,7 @@ const composed: Backend = {
   name: 'cpu-composed-attention',
   attention: (q, k, v, kvHead, scale, mask) =>
     composedAttention(composed, cpuBackend, q, k, v, kvHead, scale, mask),
-  attentionBackward: (q, k, v, out, lse, dOut, kvHead, scale, mask) =>
+  attentionBackward: (q, k, v, out, lse, _weights, dOut, kvHead, scale, mask) =>
     composedAttentionBackward(composed, cpuBackend, q, k, v, out, lse, dOut, kvHead, scale, mask),
 };
 

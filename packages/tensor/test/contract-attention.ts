@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { type Backend, type DType, fromArray, NDArray } from '../src/index';
 import { LAYOUTS, layoutArray } from './arrays';
 import { expectClose, RUNS } from './contract-helpers';
-import { type AttentionCase, refAttention, refAttentionBackward } from './reference-attention';
+import { type AttentionCase, refAttention, refAttentionBackward, refWeights } from './reference-attention';
 
 interface Dims {
   B: number;
@@ -84,6 +84,7 @@ const caseArb = dimsArb.chain((dims) => {
     kvHead: kvHeadArb(dims),
     scale: fc.oneof(fc.constant(D ** -0.5), fc.double({ min: 0.05, max: 1.5, noNaN: true })),
     mask: fc.option(maskArb(dims), { nil: null }),
+    keep: fc.boolean(),
   });
 });
 
@@ -96,43 +97,63 @@ export function describeAttention(be: Backend): void {
   describe('attention / attentionBackward', () => {
     it('attention matches the float64 reference (layouts, GQA maps, broadcast masks, blocked rows)', () => {
       fc.assert(
-        fc.property(caseArb, ({ dims: { B, Hq, T, Dv }, q, k, v, kvHead, scale, mask }) => {
+        fc.property(caseArb, ({ dims: { B, Hq, T, S, Dv }, q, k, v, kvHead, scale, mask, keep }) => {
           const c: AttentionCase = { q, k, v, kvHead, scale, mask };
           const want = refAttention(c);
-          const got = be.attention(q, k, v, kvHead, scale, mask);
+          const got = be.attention(q, k, v, kvHead, scale, mask, keep);
           expectClose(got.out, [B, Hq, T, Dv], want.out, 1e-4, 1e-4);
           expectClose(got.lse, [B, Hq, T], want.lse, 1e-5, 1e-4);
+          // A backend may decline to keep the weights (null); kept ones must be right, and none unasked.
+          if (!keep) expect(got.weights).toBeNull();
+          else if (got.weights) expectClose(got.weights, [B, Hq, T, S], refWeights(c), 1e-5, 1e-6);
         }),
         RUNS,
       );
     });
     it('attentionBackward matches the reference gradients; dk / dv sum over the query heads of a KV head', () => {
       fc.assert(
-        fc.property(caseArb, ({ dims: { B, Hq, Hkv, T, S, D, Dv }, q, k, v, dOut, kvHead, scale, mask }) => {
-          const want = refAttentionBackward({ q, k, v, kvHead, scale, mask }, dOut);
-          const { out, lse } = be.attention(q, k, v, kvHead, scale, mask);
-          const got = be.attentionBackward(q, k, v, out, lse, dOut, kvHead, scale, mask);
-          expectClose(got.dq, [B, Hq, T, D], want.dq, 1e-3, 1e-3);
-          expectClose(got.dk, [B, Hkv, S, D], want.dk, 1e-3, 1e-3);
-          expectClose(got.dv, [B, Hkv, S, Dv], want.dv, 1e-3, 1e-3);
-        }),
+        fc.property(
+          caseArb,
+          ({ dims: { B, Hq, Hkv, T, S, D, Dv }, q, k, v, dOut, kvHead, scale, mask, keep }) => {
+            const want = refAttentionBackward({ q, k, v, kvHead, scale, mask }, dOut);
+            const { out, lse, weights } = be.attention(q, k, v, kvHead, scale, mask, keep);
+            const got = be.attentionBackward(q, k, v, out, lse, weights, dOut, kvHead, scale, mask);
+            expectClose(got.dq, [B, Hq, T, D], want.dq, 1e-3, 1e-3);
+            expectClose(got.dk, [B, Hkv, S, D], want.dk, 1e-3, 1e-3);
+            expectClose(got.dv, [B, Hkv, S, Dv], want.dv, 1e-3, 1e-3);
+          },
+        ),
         RUNS,
       );
     });
     it('float64 inputs give float64 results to 1e-9', () => {
       fc.assert(
-        fc.property(caseArb, ({ dims: { B, Hq, Hkv, T, S, D, Dv }, q, k, v, dOut, kvHead, scale, mask }) => {
-          const [q64, k64, v64, g64] = [q, k, v, dOut].map(toFloat64);
-          const c: AttentionCase = { q: q64, k: k64, v: v64, kvHead, scale, mask };
-          const fwd = be.attention(q64, k64, v64, kvHead, scale, mask);
-          expect(fwd.out.dtype).toBe('float64');
-          expectClose(fwd.out, [B, Hq, T, Dv], refAttention(c).out, 1e-9, 1e-9);
-          const want = refAttentionBackward(c, g64);
-          const got = be.attentionBackward(q64, k64, v64, fwd.out, fwd.lse, g64, kvHead, scale, mask);
-          expectClose(got.dq, [B, Hq, T, D], want.dq, 1e-9, 1e-9);
-          expectClose(got.dk, [B, Hkv, S, D], want.dk, 1e-9, 1e-9);
-          expectClose(got.dv, [B, Hkv, S, Dv], want.dv, 1e-9, 1e-9);
-        }),
+        fc.property(
+          caseArb,
+          ({ dims: { B, Hq, Hkv, T, S, D, Dv }, q, k, v, dOut, kvHead, scale, mask, keep }) => {
+            const [q64, k64, v64, g64] = [q, k, v, dOut].map(toFloat64);
+            const c: AttentionCase = { q: q64, k: k64, v: v64, kvHead, scale, mask };
+            const fwd = be.attention(q64, k64, v64, kvHead, scale, mask, keep);
+            expect(fwd.out.dtype).toBe('float64');
+            expectClose(fwd.out, [B, Hq, T, Dv], refAttention(c).out, 1e-9, 1e-9);
+            const want = refAttentionBackward(c, g64);
+            const got = be.attentionBackward(
+              q64,
+              k64,
+              v64,
+              fwd.out,
+              fwd.lse,
+              fwd.weights,
+              g64,
+              kvHead,
+              scale,
+              mask,
+            );
+            expectClose(got.dq, [B, Hq, T, D], want.dq, 1e-9, 1e-9);
+            expectClose(got.dk, [B, Hkv, S, D], want.dk, 1e-9, 1e-9);
+            expectClose(got.dv, [B, Hkv, S, Dv], want.dv, 1e-9, 1e-9);
+          },
+        ),
         RUNS,
       );
     });
@@ -163,11 +184,11 @@ export function describeAttention(be: Backend): void {
         'int32',
       ); // row 1 blocked
       const map = Int32Array.of(0);
-      const { out, lse } = be.attention(q, k, v, map, 1, mask);
+      const { out, lse } = be.attention(q, k, v, map, 1, mask, false);
       expect(Number.isNaN(out.get(0, 0, 1, 0))).toBe(true);
       expect(lse.get(0, 0, 1)).toBe(Number.NEGATIVE_INFINITY);
       expect(Number.isFinite(out.get(0, 0, 0, 0))).toBe(true);
-      const g = be.attentionBackward(q, k, v, out, lse, fromArray([[[[1], [1]]]]), map, 1, mask);
+      const g = be.attentionBackward(q, k, v, out, lse, null, fromArray([[[[1], [1]]]]), map, 1, mask);
       // Row 0: s = [1, 2], dP = [1, 3], so dS = [-2 p0 p1, 2 p0 p1] and dq = dS k = 2 p0 p1 [1, -1].
       const a = (2 * Math.E) / (1 + Math.E) ** 2;
       expect(g.dq.toArray()).toEqual([
@@ -185,21 +206,21 @@ export function describeAttention(be: Backend): void {
       const k = NDArray.empty([1, 1, 5, 4]);
       const v = NDArray.empty([1, 1, 5, 2]);
       const map = Int32Array.of(0, 0);
-      expect(() => be.attention(q, NDArray.empty([1, 1, 5, 3]), v, map, 1, null)).toThrow(
+      expect(() => be.attention(q, NDArray.empty([1, 1, 5, 3]), v, map, 1, null, false)).toThrow(
         'attention: expected q (B, Hq, T, D), k (B, Hkv, S, D), v (B, Hkv, S, Dv); got q [1, 2, 3, 4], k [1, 1, 5, 3], v [1, 1, 5, 2]',
       );
-      expect(() => be.attention(q, k, v, Int32Array.of(0, 1), 1, null)).toThrow(
+      expect(() => be.attention(q, k, v, Int32Array.of(0, 1), 1, null, false)).toThrow(
         'attention: kvHead[1] = 1 is outside [0, 1)',
       );
-      expect(() => be.attention(q, k, v, Int32Array.of(0), 1, null)).toThrow(
+      expect(() => be.attention(q, k, v, Int32Array.of(0), 1, null, false)).toThrow(
         'attention: kvHead has 1 entries for Hq = 2 query heads',
       );
-      expect(() => be.attention(q, k, v, map, 1, NDArray.empty([3, 4]))).toThrow(
+      expect(() => be.attention(q, k, v, map, 1, NDArray.empty([3, 4]), false)).toThrow(
         'attention: mask [3, 4] does not broadcast to scores [1, 2, 3, 5]',
       );
-      const { out, lse } = be.attention(q, k, v, map, 1, null);
+      const { out, lse } = be.attention(q, k, v, map, 1, null, false);
       expect(() =>
-        be.attentionBackward(q, k, v, out, lse, NDArray.empty([1, 2, 3, 3]), map, 1, null),
+        be.attentionBackward(q, k, v, out, lse, null, NDArray.empty([1, 2, 3, 3]), map, 1, null),
       ).toThrow('attentionBackward: dOut [1, 2, 3, 3] must be [1, 2, 3, 2]');
     });
   });

@@ -16,11 +16,11 @@ describe('cpu attention, large shapes', () => {
     const dOut = uniform([B, Hq, T, Dv], -1, 1, rng);
     const kvHead = Int32Array.of(0, 0);
     const c = { q, k, v, kvHead, scale: 0.25, mask: null };
-    const fwd = cpuBackend.attention(q, k, v, kvHead, 0.25, null);
+    const fwd = cpuBackend.attention(q, k, v, kvHead, 0.25, null, true);
     const want = refAttention(c);
     expectClose(fwd.out, [B, Hq, T, Dv], want.out, 1e-4, 1e-5);
     expectClose(fwd.lse, [B, Hq, T], want.lse, 1e-5, 1e-5);
-    const g = cpuBackend.attentionBackward(q, k, v, fwd.out, fwd.lse, dOut, kvHead, 0.25, null);
+    const g = cpuBackend.attentionBackward(q, k, v, fwd.out, fwd.lse, fwd.weights, dOut, kvHead, 0.25, null);
     const wantG = refAttentionBackward(c, dOut);
     expectClose(g.dq, [B, Hq, T, D], wantG.dq, 1e-3, 1e-5);
     expectClose(g.dk, [B, Hkv, S, D], wantG.dk, 1e-3, 1e-5);

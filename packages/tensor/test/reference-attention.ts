@@ -44,6 +44,15 @@ function weightsRow(c: AttentionCase, b: number, h: number, t: number) {
   return { p: e.map((x) => x / sum), blocked, lse: max + Math.log(sum) };
 }
 
+/** The softmax weights (B, Hq, T, S), row-major (NaN rows where fully blocked). */
+export function refWeights(c: AttentionCase): number[] {
+  const [B, Hq, T] = c.q.shape;
+  const out: number[] = [];
+  for (let b = 0; b < B; b++)
+    for (let h = 0; h < Hq; h++) for (let t = 0; t < T; t++) out.push(...weightsRow(c, b, h, t).p);
+  return out;
+}
+
 /** out (B, Hq, T, Dv) and lse (B, Hq, T), row-major. */
 export function refAttention(c: AttentionCase): { out: number[]; lse: number[] } {
   const [B, Hq, T] = c.q.shape;

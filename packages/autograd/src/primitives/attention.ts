@@ -15,16 +15,18 @@ export interface AttentionAttrs {
   readonly scale: number;
   /** Broadcasts to (B, Hq, T, S); nonzero = may attend. */
   readonly mask: NDArray | null;
+  /** Ask the backend to keep the (B, Hq, T, S) weights for the backward (skips recomputing them). */
+  readonly keepWeights: boolean;
 }
 
 /** inputs: [q (B, Hq, T, D), k (B, Hkv, S, D), v (B, Hkv, S, Dv)] -> (B, Hq, T, Dv). */
 export const attentionP = definePrimitive<AttentionAttrs>({
   name: 'scaledDotProductAttention',
-  forward: ([q, k, v], { kvHead, scale, mask }, backend) => {
-    const { out, lse } = backend.attention(q, k, v, kvHead, scale, mask);
-    return { output: out, saved: [lse] };
+  forward: ([q, k, v], { kvHead, scale, mask, keepWeights }, backend) => {
+    const { out, lse, weights } = backend.attention(q, k, v, kvHead, scale, mask, keepWeights);
+    return { output: out, saved: weights ? [lse, weights] : [lse] };
   },
-  backward: (g, { inputs: [q, k, v], output, saved: [lse], attrs, createGraph }) => {
+  backward: (g, { inputs: [q, k, v], output, saved: [lse, weights], attrs, createGraph }) => {
     if (createGraph) return composedBackward(g, q, k, v, attrs);
     const { kvHead, scale, mask } = attrs;
     const r = getBackend().attentionBackward(
@@ -33,6 +35,7 @@ export const attentionP = definePrimitive<AttentionAttrs>({
       v.data,
       output.data,
       lse,
+      weights ?? null,
       g.data,
       kvHead,
       scale,

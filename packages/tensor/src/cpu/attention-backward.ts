@@ -17,6 +17,7 @@ import { applyMask, loadRows, storeRows, type TileLayout, tileLayout } from './a
 interface Saved {
   readonly out: NDArray; // (B, Hq, T, Dv)
   readonly lse: NDArray; // (B, Hq, T)
+  readonly weights: NDArray | null; // (B, Hq, T, S), kept by the forward, or null: recompute
   readonly dOut: NDArray; // (B, Hq, T, Dv)
 }
 
@@ -30,6 +31,7 @@ export function attentionBackwardKernel(
   v: NDArray,
   out: NDArray,
   lse: NDArray,
+  weights: NDArray | null,
   dOut: NDArray,
   kvHead: Int32Array,
   scale: number,
@@ -38,14 +40,14 @@ export function attentionBackwardKernel(
 ): AttentionKernelGrads {
   const op = 'attentionBackward';
   const plan = planAttention(op, q, k, v, kvHead, scale, mask);
-  checkSaved(op, plan, out, lse, dOut);
+  checkSaved(op, plan, out, lse, dOut, weights);
   const tiles = tileLayout(plan);
   if (tiles === null) return large();
   const { B, Hq, Hkv, T, S, D, Dv } = plan;
   const dq = allocate(q.dtype, B * Hq * T * D);
   const dk = allocate(q.dtype, B * Hkv * S * D);
   const dv = allocate(q.dtype, B * Hkv * S * Dv);
-  const saved: Saved = { out, lse, dOut };
+  const saved: Saved = { out, lse, weights, dOut };
   for (let b = 0; b < B; b++) {
     for (let g = 0; g < Hkv; g++) backwardGroup(plan, tiles, q, k, v, saved, scale, b, g, { dq, dk, dv });
   }
@@ -72,7 +74,7 @@ function backwardGroup(
   const { Hq, Hkv, T, S, D, Dv } = plan;
   const heads = plan.headsOf[g];
   if (heads.length === 0 || T === 0 || S === 0) return; // dq stays 0 when there are no keys
-  const { out, lse, dOut } = saved;
+  const { out, lse, weights, dOut } = saved;
   loadRows(k.data, k.offset + b * k.strides[0] + g * k.strides[1], k.strides[2], k.strides[3], S, D, w.K, 1);
   loadRows(v.data, v.offset + b * v.strides[0] + g * v.strides[1], v.strides[2], v.strides[3], S, Dv, w.V, 1);
   WORK.fill(0, w.dK, w.dK + S * D);
@@ -86,13 +88,10 @@ function backwardGroup(
       loadRows(dOut.data, at(dOut), dOut.strides[2], dOut.strides[3], rows, Dv, w.dO, 1);
       loadRows(out.data, at(out), out.strides[2], out.strides[3], rows, Dv, w.O, 1);
       loadRows(lse.data, at(lse), lse.strides[2], 0, rows, 1, w.L, 1);
-      gemm64(w.Q, D, 1, w.K, 1, D, w.P, S, rows, S, D, false); // s: (rows, D) @ (D, S)
-      applyMask(plan, b, h, t0, rows, w.P);
+      if (weights)
+        loadRows(weights.data, at(weights), weights.strides[2], weights.strides[3], rows, S, w.P, 1);
+      else recomputeP(plan, w, b, h, t0, rows);
       gemm64(w.dO, Dv, 1, w.V, 1, Dv, w.dP, S, rows, S, Dv, false); // dP: (rows, Dv) @ (Dv, S)
-      for (let r = 0; r < rows; r++) {
-        const l = WORK[w.L + r];
-        for (let j = w.P + r * S, e = j + S; j < e; j++) WORK[j] = expNonPositive(WORK[j] - l);
-      }
       gemm64(w.P, 1, S, w.dO, Dv, 1, w.dV, Dv, S, Dv, rows, true); // dv += p^T dOut: (S, rows) @ (rows, Dv)
       for (let r = 0; r < rows; r++) dsRow(w, r, S, Dv);
       gemm64(w.P, S, 1, w.K, D, 1, w.dQ, D, rows, D, S, false); // dq: (rows, S) @ (S, D)
@@ -103,6 +102,24 @@ function backwardGroup(
   const kvRow = (b * Hkv + g) * S;
   storeRows(w.dK, S * D, grads.dk, kvRow * D, 1);
   storeRows(w.dV, S * Dv, grads.dv, kvRow * Dv, 1);
+}
+
+/** p = exp(s - lse) for the chunk's rows (masked scores -Infinity give 0; a fully blocked row NaN). */
+function recomputeP(
+  plan: AttentionPlan,
+  w: TileLayout,
+  b: number,
+  h: number,
+  t0: number,
+  rows: number,
+): void {
+  const { S, D } = plan;
+  gemm64(w.Q, D, 1, w.K, 1, D, w.P, S, rows, S, D, false); // s: (rows, D) @ (D, S)
+  applyMask(plan, b, h, t0, rows, w.P);
+  for (let r = 0; r < rows; r++) {
+    const l = WORK[w.L + r];
+    for (let j = w.P + r * S, e = j + S; j < e; j++) WORK[j] = expNonPositive(WORK[j] - l);
+  }
 }
 
 /**

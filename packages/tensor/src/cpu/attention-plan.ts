@@ -85,11 +85,19 @@ function maskView(op: string, mask: NDArray | null, scores: readonly number[]) {
   return { view: expandView(view, scores), data: mask.data };
 }
 
-/** Throws unless the backward's out, dOut (B, Hq, T, Dv) and lse (B, Hq, T) fit the plan. */
-export function checkSaved(op: string, p: AttentionPlan, out: NDArray, lse: NDArray, dOut: NDArray): void {
+/** Throws unless the backward's out, dOut (B, Hq, T, Dv), lse (B, Hq, T) and weights (B, Hq, T, S) fit the plan. */
+export function checkSaved(
+  op: string,
+  p: AttentionPlan,
+  out: NDArray,
+  lse: NDArray,
+  dOut: NDArray,
+  weights: NDArray | null,
+): void {
   expectShape(op, 'out', out, [p.B, p.Hq, p.T, p.Dv]);
   expectShape(op, 'dOut', dOut, [p.B, p.Hq, p.T, p.Dv]);
   expectShape(op, 'lse', lse, [p.B, p.Hq, p.T]);
+  if (weights) expectShape(op, 'weights', weights, [p.B, p.Hq, p.T, p.S]);
 }
 
 /** Throws unless `x` has exactly `shape` (for the backward's out, lse and dOut). */

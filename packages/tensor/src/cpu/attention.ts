@@ -9,7 +9,7 @@ import { NDArray } from '../ndarray';
 import { expNonPositive } from './attention-exp';
 import { gemm64, WORK } from './attention-gemm';
 import { type AttentionPlan, planAttention } from './attention-plan';
-import { applyMask, loadRows, type TileLayout, tileLayout } from './attention-scratch';
+import { applyMask, loadRows, storeRows, type TileLayout, tileLayout } from './attention-scratch';
 
 /**
  * out = softmax(q k[kvHead]^T * scale, masked) v[kvHead], lse = logsumexp of each masked score row.
@@ -22,18 +22,24 @@ export function attentionKernel(
   kvHead: Int32Array,
   scale: number,
   mask: NDArray | null,
+  keepWeights: boolean,
   large: () => AttentionKernelResult,
 ): AttentionKernelResult {
   const plan = planAttention('attention', q, k, v, kvHead, scale, mask);
   const tiles = tileLayout(plan);
   if (tiles === null) return large();
-  const { B, Hq, Hkv, T, Dv } = plan;
+  const { B, Hq, Hkv, T, S, Dv } = plan;
   const out = allocate(q.dtype, B * Hq * T * Dv);
   const lse = allocate(q.dtype, B * Hq * T);
+  const weights = keepWeights ? allocate(q.dtype, B * Hq * T * S) : null;
   for (let b = 0; b < B; b++) {
-    for (let g = 0; g < Hkv; g++) forwardGroup(plan, tiles, q, k, v, scale, b, g, out, lse);
+    for (let g = 0; g < Hkv; g++) forwardGroup(plan, tiles, q, k, v, scale, b, g, { out, lse, weights });
   }
-  return { out: NDArray.of(out, [B, Hq, T, Dv]), lse: NDArray.of(lse, [B, Hq, T]) };
+  return {
+    out: NDArray.of(out, [B, Hq, T, Dv]),
+    lse: NDArray.of(lse, [B, Hq, T]),
+    weights: weights ? NDArray.of(weights, [B, Hq, T, S]) : null,
+  };
 }
 
 /** All query heads of KV head g in batch b. */
@@ -46,10 +52,10 @@ function forwardGroup(
   scale: number,
   b: number,
   g: number,
-  out: TypedArray,
-  lse: TypedArray,
+  results: { readonly out: TypedArray; readonly lse: TypedArray; readonly weights: TypedArray | null },
 ): void {
   const { Hq, T, S, D, Dv } = plan;
+  const { out, lse, weights } = results;
   const heads = plan.headsOf[g];
   if (heads.length === 0 || T === 0) return;
   if (S === 0) {
@@ -68,6 +74,8 @@ function forwardGroup(
       applyMask(plan, b, h, t0, rows, w.P);
       const row0 = (b * Hq + h) * T + t0;
       for (let r = 0; r < rows; r++) lse[row0 + r] = expRow(w.P + r * S, S, w.L + r);
+      if (weights)
+        for (let r = 0; r < rows; r++) storeRows(w.P + r * S, S, weights, (row0 + r) * S, WORK[w.L + r]);
       gemm64(w.P, S, 1, w.V, Dv, 1, w.O, Dv, rows, Dv, S, false); // (rows, S) @ (S, Dv)
       for (let r = 0, o = row0 * Dv; r < rows; r++) {
         const f = WORK[w.L + r];

@@ -100,12 +100,12 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     layerNorm: layerNormKernel,
     layerNormBackward: layerNormBackwardKernel,
     // Shapes too large for the fused kernel's workspace are composed from this backend's kernels.
-    attention: (q, k, v, kvHead, scale, mask) =>
-      attentionKernel(q, k, v, kvHead, scale, mask, () =>
+    attention: (q, k, v, kvHead, scale, mask, keepWeights) =>
+      attentionKernel(q, k, v, kvHead, scale, mask, keepWeights, () =>
         composedAttention(backend, backend, q, k, v, kvHead, scale, mask),
       ),
-    attentionBackward: (q, k, v, out, lse, dOut, kvHead, scale, mask) =>
-      attentionBackwardKernel(q, k, v, out, lse, dOut, kvHead, scale, mask, () =>
+    attentionBackward: (q, k, v, out, lse, weights, dOut, kvHead, scale, mask) =>
+      attentionBackwardKernel(q, k, v, out, lse, weights, dOut, kvHead, scale, mask, () =>
         composedAttentionBackward(backend, backend, q, k, v, out, lse, dOut, kvHead, scale, mask),
       ),
   };
