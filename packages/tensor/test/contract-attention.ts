@@ -115,9 +115,14 @@ export function describeAttention(be: Backend): void {
         fc.property(
           caseArb,
           ({ dims: { B, Hq, Hkv, T, S, D, Dv }, q, k, v, dOut, kvHead, scale, mask, keep }) => {
-            const want = refAttentionBackward({ q, k, v, kvHead, scale, mask }, dOut);
+            const c: AttentionCase = { q, k, v, kvHead, scale, mask };
+            const want = refAttentionBackward(c, dOut);
             const { out, lse, weights } = be.attention(q, k, v, kvHead, scale, mask, keep);
             const got = be.attentionBackward(q, k, v, out, lse, weights, dOut, kvHead, scale, mask);
+            // Read the saved values too (a GPU backend keeps unread results on the device).
+            const fwd = refAttention(c);
+            expectClose(out, [B, Hq, T, Dv], fwd.out, 1e-4, 1e-4);
+            expectClose(lse, [B, Hq, T], fwd.lse, 1e-5, 1e-4);
             expectClose(got.dq, [B, Hq, T, D], want.dq, 1e-3, 1e-3);
             expectClose(got.dk, [B, Hkv, S, D], want.dk, 1e-3, 1e-3);
             expectClose(got.dv, [B, Hkv, S, Dv], want.dv, 1e-3, 1e-3);
@@ -218,7 +223,7 @@ export function describeAttention(be: Backend): void {
       expect(() => be.attention(q, k, v, map, 1, NDArray.empty([3, 4]), false)).toThrow(
         'attention: mask [3, 4] does not broadcast to scores [1, 2, 3, 5]',
       );
-      const { out, lse } = be.attention(q, k, v, map, 1, null, false);
+      const [out, lse] = [NDArray.empty([1, 2, 3, 2]), NDArray.empty([1, 2, 3])];
       expect(() =>
         be.attentionBackward(q, k, v, out, lse, null, NDArray.empty([1, 2, 3, 3]), map, 1, null),
       ).toThrow('attentionBackward: dOut [1, 2, 3, 3] must be [1, 2, 3, 2]');

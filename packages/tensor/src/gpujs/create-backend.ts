@@ -182,15 +182,17 @@ function wrap(mode: GpuMode, device: Device, threshold: number, warn: (m: string
     layerNorm: (x, w, b, eps) => gpuLayerNorm(d, cpu, x, w, b, eps),
     layerNormBackward: (dy, x, w, mean, rstd, hasBias) =>
       gpuLayerNormBackward(d, cpu, dy, x, w, mean, rstd, hasBias),
-    // Composed from this backend's own kernels (hence `backend`, the object being built); float64 never
-    // reaches the device, so it takes the CPU's fused kernel directly.
+    // Composed from this backend's own kernels (hence `backend`, the object being built), in a tidy scope so
+    // the intermediates' device buffers are freed; float64 never reaches the device: the CPU's fused kernel.
     attention: (q, k, v, kvHead, scale, mask, keepWeights) =>
       q.dtype === 'float32'
-        ? composedAttention(backend, cpu, q, k, v, kvHead, scale, mask)
+        ? residency.tidy(() => composedAttention(backend, cpu, q, k, v, kvHead, scale, mask))
         : cpu.attention(q, k, v, kvHead, scale, mask, keepWeights),
     attentionBackward: (q, k, v, out, lse, weights, dOut, kvHead, scale, mask) =>
       q.dtype === 'float32'
-        ? composedAttentionBackward(backend, cpu, q, k, v, out, lse, dOut, kvHead, scale, mask)
+        ? residency.tidy(() =>
+            composedAttentionBackward(backend, cpu, q, k, v, out, lse, dOut, kvHead, scale, mask),
+          )
         : cpu.attentionBackward(q, k, v, out, lse, weights, dOut, kvHead, scale, mask),
   };
   return backend;
