@@ -1,6 +1,6 @@
 /**
- * Fused scaled-dot-product attention as one primitive: the forward saves only the per-row logsumexp (no
- * (T, S) weights), the backward is one fused kernel (FlashAttention-2 style). When the backward itself is
+ * Fused scaled-dot-product attention as one primitive: the forward saves the per-row logsumexp (and the
+ * (T, S) weights when attrs.keepWeights and the backend keeps them), the backward is one fused kernel. When the backward itself is
  * recorded (higher-order gradients) it is written with primitives instead, so it can be differentiated again.
  */
 import { getBackend, NDArray } from '@gqa-lab/tensor';

@@ -1,6 +1,7 @@
 /**
  * Fused attention backward on the CPU (FlashAttention-2 style): from the saved out and lse, each (batch, KV
- * head) recomputes p = exp(s - lse) tile by tile, with D_i = dOut_i . out_i and dS = p (dP - D_i):
+ * head) recomputes p = exp(s - lse) tile by tile (or reads the weights the forward kept), with
+ * D_i = dOut_i . out_i and dS = p (dP - D_i):
  *   dv += p^T dOut,  dq = dS k * scale,  dk += dS^T q * scale.
  * dk / dv of a KV head are summed over its query heads in ascending head order, then row order, so the
  * result does not depend on how (batch, KV head) pairs are scheduled.

@@ -1,6 +1,6 @@
 /**
- * Fused scaled-dot-product attention forward on the CPU (FlashAttention's output + logsumexp, no (T, S)
- * weights kept). Per (batch, KV head) the head's K and V are loaded once into float64 tiles and every query
+ * Fused scaled-dot-product attention forward on the CPU (FlashAttention's output + logsumexp; the (T, S)
+ * weights only when asked to keep them). Per (batch, KV head) the head's K and V are loaded once into float64 tiles and every query
  * head mapped to it runs against them: GQA without repeating K / V.
  */
 import type { AttentionKernelResult } from '../backend';
