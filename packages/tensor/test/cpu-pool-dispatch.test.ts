@@ -52,6 +52,7 @@ describe('pool dispatch', () => {
             out: sharedSlot(batch * m * n),
             bias: sharedSlot(n),
             offsets: new Int32Array(new SharedArrayBuffer(2 * batch * 4)),
+            extra: [],
           };
           bufs.offsets.set(plan.aOffsets, 0);
           bufs.offsets.set(plan.bOffsets, batch);

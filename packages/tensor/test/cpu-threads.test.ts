@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { planMatmul } from '../src/cpu/matmul';
 import { failedUnits, newControl, takeUnits, waitForJob } from '../src/cpu/matmul-job';
 import { type MatmulPlan, runUnits, tileForThreads, unitCount } from '../src/cpu/matmul-plan';
-import { createCpuBackend, type NDArray, Rng, uniform } from '../src/index';
+import { type Backend, createCpuBackend, fromArray, type NDArray, Rng, uniform } from '../src/index';
 import { type Layout, layoutArray } from './arrays';
 import { describeBackend } from './backend-contract';
 
@@ -110,6 +110,44 @@ describe('matmul threads', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('fused attention and its backward are bit-identical on 1 and several threads (units by batch, KV head)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.boolean(),
+        fc.nat(1000),
+        (B, Hkv, group, T, S, D, keep, seed) => {
+          const Hq = Hkv * group;
+          const rng = new Rng(seed);
+          const q = uniform([B, Hq, T, D], -2, 2, rng);
+          const k = uniform([B, S, Hkv, D], -2, 2, rng).transpose(1, 2); // a non-contiguous view
+          const v = uniform([B, Hkv, S, D], -2, 2, rng);
+          const kvHead = Int32Array.from({ length: Hq }, (_, h) => Math.floor(h / group));
+          const mask = uniform([T, S], 0, 1, rng)
+            .values()
+            .map((x) => (x < 0.2 ? 0 : 1));
+          const m = fromArray(mask, [T, S]);
+          const dOut = uniform([B, Hq, T, D], -1, 1, rng);
+          const run = (be: Backend) => {
+            const f = be.attention(q, k, v, kvHead, 0.3, m, keep);
+            const g = be.attentionBackward(q, k, v, f.out, f.lse, f.weights, dOut, kvHead, 0.3, m);
+            return [f.out, f.lse, f.weights, g.dq, g.dk, g.dv].map((x) =>
+              x ? Array.from(x.values()) : null,
+            );
+          };
+          const want = run(oneThread);
+          for (const be of pooled) expect(run(be)).toEqual(want);
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 

@@ -60,7 +60,7 @@ export function attentionBackwardKernel(
 }
 
 /** Gradients for KV head g of batch b and every query head mapped to it. */
-function backwardGroup(
+export function backwardGroup(
   plan: AttentionPlan,
   w: TileLayout,
   q: NDArray,

@@ -43,7 +43,7 @@ export function attentionKernel(
 }
 
 /** All query heads of KV head g in batch b. */
-function forwardGroup(
+export function forwardGroup(
   plan: AttentionPlan,
   w: TileLayout,
   q: NDArray,

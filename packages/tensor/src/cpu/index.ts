@@ -7,6 +7,7 @@ import { composedAttention, composedAttentionBackward } from '../composed-attent
 import { setDefaultBackendFactory } from '../registry';
 import { attentionKernel } from './attention';
 import { attentionBackwardKernel } from './attention-backward';
+import { attentionBackwardOnPool, attentionOnPool } from './attention-pool';
 import { binaryKernel, compareKernel } from './binary';
 import { geluBackwardKernel, geluKernel } from './gelu';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './index-ops';
@@ -100,11 +101,15 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     layerNorm: layerNormKernel,
     layerNormBackward: layerNormBackwardKernel,
     // Shapes too large for the fused kernel's workspace are composed from this backend's kernels.
+    // Large calls run on the worker pool by (batch, KV head); shapes too large for the fused kernel's
+    // workspace are composed from this backend's kernels.
     attention: (q, k, v, kvHead, scale, mask, keepWeights) =>
+      attentionOnPool(q, k, v, kvHead, scale, mask, keepWeights, threading) ??
       attentionKernel(q, k, v, kvHead, scale, mask, keepWeights, () =>
         composedAttention(backend, backend, q, k, v, kvHead, scale, mask),
       ),
     attentionBackward: (q, k, v, out, lse, weights, dOut, kvHead, scale, mask) =>
+      attentionBackwardOnPool(q, k, v, { out, lse, weights, dOut }, kvHead, scale, mask, threading) ??
       attentionBackwardKernel(q, k, v, out, lse, weights, dOut, kvHead, scale, mask, () =>
         composedAttentionBackward(backend, backend, q, k, v, out, lse, dOut, kvHead, scale, mask),
       ),

@@ -29,22 +29,26 @@ export function newControl(): Int32Array {
  * A unit that throws still counts as done (so the caller never waits forever) and is recorded as failed.
  */
 export function takeUnits(job: MatmulJob): void {
-  const total = unitCount(job.plan);
+  takeUnitsOf(job.control, unitCount(job.plan), (u) => runUnits(job.plan, job.out, u, u + 1));
+}
+
+/** takeUnits for any job of `total` units over the counters `control` ([next, done, failed]). */
+export function takeUnitsOf(control: Int32Array, total: number, run: (unit: number) => void): void {
   for (;;) {
-    const u = Atomics.add(job.control, NEXT, 1);
+    const u = Atomics.add(control, NEXT, 1);
     if (u >= total) return;
     try {
-      runUnits(job.plan, job.out, u, u + 1);
+      run(u);
     } catch {
-      Atomics.add(job.control, FAILED, 1);
+      Atomics.add(control, FAILED, 1);
     }
-    if (Atomics.add(job.control, DONE, 1) + 1 === total) Atomics.notify(job.control, DONE);
+    if (Atomics.add(control, DONE, 1) + 1 === total) Atomics.notify(control, DONE);
   }
 }
 
-/** Number of units whose computation threw. */
-export function failedUnits(job: MatmulJob): number {
-  return Atomics.load(job.control, FAILED);
+/** Number of units whose computation threw (`job` or its counters). */
+export function failedUnits(job: MatmulJob | Int32Array): number {
+  return Atomics.load(job instanceof Int32Array ? job : job.control, FAILED);
 }
 
 /**
@@ -52,9 +56,17 @@ export function failedUnits(job: MatmulJob): number {
  * (milliseconds) it gives up and returns false when no unit finished for that long.
  */
 export function waitForJob(job: MatmulJob, timeoutMs = Number.POSITIVE_INFINITY): boolean {
-  const total = unitCount(job.plan);
-  for (let done = Atomics.load(job.control, DONE); done < total; done = Atomics.load(job.control, DONE)) {
-    if (Atomics.wait(job.control, DONE, done, timeoutMs) === 'timed-out') return false;
+  return waitForUnits(job.control, unitCount(job.plan), timeoutMs);
+}
+
+/** waitForJob for any job of `total` units over the counters `control`. */
+export function waitForUnits(
+  control: Int32Array,
+  total: number,
+  timeoutMs = Number.POSITIVE_INFINITY,
+): boolean {
+  for (let done = Atomics.load(control, DONE); done < total; done = Atomics.load(control, DONE)) {
+    if (Atomics.wait(control, DONE, done, timeoutMs) === 'timed-out') return false;
   }
   return true;
 }

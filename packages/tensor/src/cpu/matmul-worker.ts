@@ -4,8 +4,19 @@
  * left. No message per job: messages carry only replaced scratch buffers, read synchronously on demand.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { takeUnits } from './matmul-job';
-import { ACTIVE, EPOCH, mayJoin, type PoolBuffers, readJob, SEQ } from './pool-control';
+import { takeUnits, takeUnitsOf } from './matmul-job';
+import {
+  ACTIVE,
+  EPOCH,
+  jobCounters,
+  jobKind,
+  MATMUL_JOB,
+  mayJoin,
+  type PoolBuffers,
+  readJob,
+  SEQ,
+} from './pool-control';
+import { isUnitJobMessage, type UnitJobMessage, unitRunner } from './unit-job';
 
 interface WorkerSetup {
   readonly control: Int32Array;
@@ -18,11 +29,29 @@ if (parentPort === null) throw new Error('matmul-worker: must run as a worker th
 const port = parentPort;
 const { control, index, spinMs }: WorkerSetup = workerData;
 let bufs: PoolBuffers | null = null;
+/** The newest message-described job received (its seq says which published job it belongs to). */
+let unitJob: UnitJobMessage | null = null;
 
 /** The newest buffers sent so far (messages are only read here, never through the event loop). */
 function buffersFor(epoch: number): PoolBuffers | null {
-  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) bufs = m.message;
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+    const message: UnitJobMessage | PoolBuffers = m.message;
+    if (isUnitJobMessage(message)) unitJob = message;
+    else bufs = message;
+  }
   return bufs !== null && bufs.epoch === epoch ? bufs : null;
+}
+
+/** Takes units of the published job: a matmul from the control block, or the message-described job `seq`. */
+function work(seq: number, current: PoolBuffers): void {
+  if (jobKind(control) === MATMUL_JOB) {
+    takeUnits(readJob(control, current));
+    return;
+  }
+  // A job whose message has not arrived is left to the caller (it computes whatever nobody took).
+  if (unitJob === null || unitJob.seq !== seq) return;
+  const { total, run } = unitRunner(unitJob, current);
+  takeUnitsOf(jobCounters(control), total, run);
 }
 
 /** Runs the job published as `seq` unless it was replaced before this worker joined. */
@@ -32,7 +61,7 @@ function join(seq: number): void {
     if (Atomics.load(control, SEQ) !== seq || !mayJoin(control, index)) return;
     const current = buffersFor(control[EPOCH]);
     // Buffers that never arrived: leave the units to the caller (it computes whatever nobody took).
-    if (current !== null) takeUnits(readJob(control, current));
+    if (current !== null) work(seq, current);
   } finally {
     if (Atomics.sub(control, ACTIVE, 1) === 1) Atomics.notify(control, ACTIVE);
   }

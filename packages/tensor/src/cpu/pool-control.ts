@@ -37,7 +37,13 @@ const BIAS_STRIDE = 19;
 const SAME_AB = 20;
 const UNIT_ROWS = 21;
 const UNIT_COLS = 22;
-const CONTROL_INTS = 23;
+/** What the published job is: a matmul described here, or a job described by a message (JOB_KINDS). */
+const KIND = 23;
+const CONTROL_INTS = 24;
+
+/** Job kinds: 0 = a matmul (descriptor in this block), 1 = a unit job whose descriptor came by message. */
+export const MATMUL_JOB = 0;
+export const MESSAGE_JOB = 1;
 
 const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
 
@@ -53,7 +59,10 @@ export interface ScratchSlot {
   i32: Int32Array;
 }
 
-/** The shared scratch buffers of one epoch: operands, output, bias, and batch offsets (a's, then b's). */
+/**
+ * The shared scratch buffers of one epoch: the matmul's operands, output, bias, and batch offsets (a's,
+ * then b's), and numbered extra slots for other unit jobs (attention's inputs and outputs).
+ */
 export interface PoolBuffers {
   readonly epoch: number;
   readonly a: ScratchSlot;
@@ -61,6 +70,7 @@ export interface PoolBuffers {
   readonly out: ScratchSlot;
   readonly bias: ScratchSlot;
   readonly offsets: Int32Array;
+  readonly extra: readonly ScratchSlot[];
 }
 
 /** The slot's array of the given dtype. */
@@ -100,6 +110,22 @@ export function writeJob(
   control[SAME_AB] = plan.b === plan.a ? 1 : 0;
   control[UNIT_ROWS] = plan.unitRows;
   control[UNIT_COLS] = plan.unitCols;
+  control[KIND] = MATMUL_JOB;
+}
+
+/** Marks the job being written as a message-described unit job; call only while SEQ is odd and ACTIVE is 0. */
+export function writeMessageJob(control: Int32Array, workers: number, epoch: number): void {
+  control[EPOCH] = epoch;
+  control[WORKERS] = workers;
+  control[JOB] = 0;
+  control[JOB + 1] = 0;
+  control[JOB + 2] = 0;
+  control[KIND] = MESSAGE_JOB;
+}
+
+/** The kind of the job now described (read after joining). */
+export function jobKind(control: Int32Array): number {
+  return control[KIND];
 }
 
 /** The job counters of the control block, as a MatmulJob's control (a view, shared by every thread). */

@@ -7,7 +7,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { allocate, type DType, dtypeOf, type TypedArray } from '../dtype';
-import { failedUnits, type MatmulJob, takeUnits, waitForJob } from './matmul-job';
+import { failedUnits, type MatmulJob, takeUnits, takeUnitsOf, waitForJob, waitForUnits } from './matmul-job';
 import { type MatmulPlan, runUnits, unitCount } from './matmul-plan';
 import {
   ACTIVE,
@@ -18,7 +18,9 @@ import {
   SEQ,
   slotArray,
   writeJob,
+  writeMessageJob,
 } from './pool-control';
+import type { UnitJobMessage } from './unit-job';
 
 let nodeThreadsCache: { Worker: typeof Worker; parallelism: number } | null | undefined;
 
@@ -94,6 +96,8 @@ function ensureWorkers(count: number): void {
 function emptySlot(): ScratchSlot {
   return { f32: new Float32Array(0), f64: new Float64Array(0), i32: new Int32Array(0) };
 }
+/** Extra slots for message-described jobs: attention's backward reads up to 8 arrays and writes 3. */
+const EXTRA_SLOTS = 12;
 let bufs: PoolBuffers = {
   epoch: 0,
   a: emptySlot(),
@@ -101,19 +105,36 @@ let bufs: PoolBuffers = {
   out: emptySlot(),
   bias: emptySlot(),
   offsets: new Int32Array(0),
+  extra: Array.from({ length: EXTRA_SLOTS }, emptySlot),
 };
+
+/** `slot` with its `dtype` array replaced by a shared one of n elements. */
+function grownSlot(slot: ScratchSlot, dtype: DType, n: number): ScratchSlot {
+  const bytes = n * slotArray(slot, dtype).BYTES_PER_ELEMENT;
+  const sab = new SharedArrayBuffer(bytes);
+  if (dtype === 'float32') return { ...slot, f32: new Float32Array(sab) };
+  if (dtype === 'float64') return { ...slot, f64: new Float64Array(sab) };
+  return { ...slot, i32: new Int32Array(sab) };
+}
 
 /** Shared room for n elements of `dtype` in slot `name` (grown, never shrunk; a new buffer is a new epoch). */
 function reserve(name: 'a' | 'b' | 'out' | 'bias', dtype: DType, n: number): TypedArray {
   const have = slotArray(bufs[name], dtype);
   if (have.length >= n) return have;
-  const sab = new SharedArrayBuffer(Math.max(n, have.length * 2) * have.BYTES_PER_ELEMENT);
-  const slot = { ...bufs[name] };
-  if (dtype === 'float32') slot.f32 = new Float32Array(sab);
-  else if (dtype === 'float64') slot.f64 = new Float64Array(sab);
-  else slot.i32 = new Int32Array(sab);
+  const slot = grownSlot(bufs[name], dtype, Math.max(n, have.length * 2));
   bufs = { ...bufs, epoch: bufs.epoch + 1, [name]: slot };
   return slotArray(slot, dtype);
+}
+
+/** Shared room for n elements of `dtype` in extra slot i, for message-described jobs (grown like `reserve`). */
+export function reserveExtra(i: number, dtype: DType, n: number): TypedArray {
+  if (!(i >= 0 && i < EXTRA_SLOTS)) throw new RangeError(`pool: extra slot ${i} outside [0, ${EXTRA_SLOTS})`);
+  const have = slotArray(bufs.extra[i], dtype);
+  if (have.length >= n) return have;
+  const extra = bufs.extra.slice();
+  extra[i] = grownSlot(bufs.extra[i], dtype, Math.max(n, have.length * 2));
+  bufs = { ...bufs, epoch: bufs.epoch + 1, extra };
+  return slotArray(extra[i], dtype);
 }
 
 function reserveOffsets(n: number): Int32Array {
@@ -160,13 +181,17 @@ function beginWrite(): boolean {
   return true;
 }
 
-/** Publishes the job written under an odd SEQ: sends replaced buffers first, then wakes the workers. */
-function publish(workerCount: number): void {
+/**
+ * Publishes the job written under an odd SEQ: sends replaced buffers first (and a message-described job's
+ * message after them), then wakes the workers.
+ */
+function publish(workerCount: number, message?: UnitJobMessage): void {
   for (let i = 0; i < workerCount; i++) {
     if (workers[i].epoch !== bufs.epoch) {
       workers[i].worker.postMessage(bufs);
       workers[i].epoch = bufs.epoch;
     }
+    if (message) workers[i].worker.postMessage(message);
   }
   const control = poolControl();
   Atomics.add(control, SEQ, 1);
@@ -230,4 +255,56 @@ export function runOnPool(plan: MatmulPlan, size: number, threads: number, calle
   const out = allocate(dtype, size);
   out.set(job.out);
   return out;
+}
+
+/** A message-described job as the caller prepares it: the workers' message and the caller's unit function. */
+export interface PreparedJob {
+  readonly message: UnitJobMessage;
+  readonly run: (unit: number) => void;
+}
+
+/**
+ * Runs `total` units of a message-described job (attention) on `threads` threads. `prepare(buffers)` runs
+ * while the job is written (no worker inside one): it copies the operands into extra slots (reserveExtra),
+ * and gets the sequence number the message must carry. Returns false when the pool cannot run it or a
+ * worker failed (the caller then computes everything itself, into its own arrays): results never depend on it.
+ */
+export function runMessageJob(
+  total: number,
+  threads: number,
+  callerWorks: boolean,
+  prepare: (seq: number) => PreparedJob,
+): boolean {
+  if (abandoned || !nodeThreads() || threads < 2 || total < 2) return false;
+  ensureWorkers(threads - 1);
+  if (!beginWrite()) {
+    abandoned = true;
+    if (!callerWorks) throw new Error(`pool: a worker did not leave its job within ${LEAVE_TIMEOUT_MS} ms`);
+    return false;
+  }
+  const control = poolControl();
+  const job = prepare(Atomics.load(control, SEQ) + 1);
+  writeMessageJob(control, threads - 1, bufs.epoch);
+  publish(threads - 1, job.message);
+  const counters = jobCounters(control);
+  if (callerWorks) takeUnitsOf(counters, total, job.run);
+  if (!waitForUnits(counters, total, callerWorks ? LEAVE_TIMEOUT_MS : 60_000)) {
+    if (callerWorks) {
+      abandoned = true;
+      return false;
+    }
+    throw new Error(
+      `pool: workers did not finish ${total} ${job.message.job} units within 60 s (were they started?)`,
+    );
+  }
+  const failed = failedUnits(counters);
+  if (failed > 0 && !callerWorks) {
+    throw new Error(`pool: ${failed} of ${total} ${job.message.job} units threw on worker threads`);
+  }
+  return failed === 0;
+}
+
+/** The scratch buffers now in use (a message-described job's caller reads its slots through them). */
+export function poolBuffers(): PoolBuffers {
+  return bufs;
 }

@@ -1,0 +1,221 @@
+/**
+ * Fused attention on the worker pool. Units are (batch, KV head) pairs: each computes its query heads'
+ * outputs (forward) or its dq rows and its own dk / dv (backward) exactly as on one thread, so results are
+ * bit-identical for any thread count. The operands' storages are copied once into the pool's extra shared
+ * slots (q, k, v are usually views of one qkv array: one copy), outputs are written there and copied out.
+ */
+import type { AttentionKernelGrads, AttentionKernelResult } from '../backend';
+import { allocate, type DType, type TypedArray } from '../dtype';
+import { NDArray } from '../ndarray';
+import { forwardGroup } from './attention';
+import { backwardGroup } from './attention-backward';
+import { type AttentionPlan, checkSaved, planAttention } from './attention-plan';
+import { tileLayout } from './attention-scratch';
+import type { MatmulThreading } from './matmul';
+import { type PoolBuffers, type ScratchSlot, slotArray } from './pool-control';
+import { poolBuffers, reserveExtra, runMessageJob } from './thread-pool';
+
+/** An operand as the workers rebuild it: its storage in extra slot `slot`, and its view. */
+export interface SharedOperand {
+  readonly slot: number;
+  readonly dtype: DType;
+  readonly length: number;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** An output written in extra slot `slot` (dense, `length` elements). */
+export interface SharedOutput {
+  readonly slot: number;
+  readonly length: number;
+}
+
+/** What a worker needs for an attention job (posted once per job; arrays travel as shared slots). */
+export interface AttentionJobMessage {
+  readonly job: 'attention' | 'attentionBackward';
+  readonly seq: number;
+  readonly dtype: DType;
+  readonly kvHead: Int32Array;
+  readonly scale: number;
+  /** q, k, v, mask, then (backward) out, lse, weights, dOut; null where absent. */
+  readonly inputs: readonly (SharedOperand | null)[];
+  /** Forward: out, lse, weights (null unless kept). Backward: dq, dk, dv. */
+  readonly outputs: readonly (SharedOutput | null)[];
+}
+
+/** Copies the storages of `arrays` (each distinct storage once) and lays out the outputs in extra slots. */
+export function shareOperands(
+  arrays: readonly (NDArray | null)[],
+  outputLengths: readonly (number | null)[],
+  dtype: DType,
+  reserve: (slot: number, dtype: DType, n: number) => TypedArray,
+): { inputs: (SharedOperand | null)[]; outputs: (SharedOutput | null)[] } {
+  const slotOf = new Map<TypedArray, number>();
+  const inputs = arrays.map((a) => {
+    if (a === null) return null;
+    let slot = slotOf.get(a.data);
+    if (slot === undefined) {
+      slot = slotOf.size;
+      reserve(slot, a.dtype, a.data.length).set(a.data);
+      slotOf.set(a.data, slot);
+    }
+    return {
+      slot,
+      dtype: a.dtype,
+      length: a.data.length,
+      shape: a.shape,
+      strides: a.strides,
+      offset: a.offset,
+    };
+  });
+  let next = slotOf.size;
+  const outputs = outputLengths.map((n) => {
+    if (n === null) return null;
+    const slot = next++;
+    reserve(slot, dtype, n).fill(0, 0, n); // units that own no query head leave their rows 0
+    return { slot, length: n };
+  });
+  return { inputs, outputs };
+}
+
+function operand(slots: readonly ScratchSlot[], s: SharedOperand | null): NDArray | null {
+  if (s === null) return null;
+  const data = slotArray(slots[s.slot], s.dtype).subarray(0, s.length);
+  return new NDArray(data, { shape: s.shape, strides: s.strides, offset: s.offset });
+}
+
+function output(slots: readonly ScratchSlot[], dtype: DType, s: SharedOutput | null): TypedArray | null {
+  return s === null ? null : slotArray(slots[s.slot], dtype).subarray(0, s.length);
+}
+
+/** The units of an attention job over the shared slots of `bufs` (the caller's and every worker's). */
+export function attentionUnits(
+  m: AttentionJobMessage,
+  bufs: PoolBuffers,
+): { total: number; run: (unit: number) => void } {
+  const slots = bufs.extra;
+  const [q, k, v, mask, out, lse, weights, dOut] = m.inputs.map((s) => operand(slots, s));
+  const [o0, o1, o2] = m.outputs.map((s) => output(slots, m.dtype, s));
+  if (q === null || k === null || v === null || o0 === null || o1 === null) {
+    throw new Error(`${m.job} pool job: q, k, v and the first two outputs are required`);
+  }
+  const plan = planAttention(m.job, q, k, v, m.kvHead, m.scale, mask);
+  const tiles = tileLayout(plan);
+  if (tiles === null) throw new Error(`${m.job} pool job: the tiles do not fit the workspace`);
+  const Hkv = plan.Hkv;
+  const total = plan.B * Hkv;
+  if (m.job === 'attention') {
+    const results = { out: o0, lse: o1, weights: o2 };
+    return {
+      total,
+      run: (u) => forwardGroup(plan, tiles, q, k, v, m.scale, Math.floor(u / Hkv), u % Hkv, results),
+    };
+  }
+  if (out === null || lse === null || dOut === null || o2 === null) {
+    throw new Error('attentionBackward pool job: out, lse, dOut and dv are required');
+  }
+  const saved = { out, lse, weights, dOut };
+  const grads = { dq: o0, dk: o1, dv: o2 };
+  return {
+    total,
+    run: (u) => backwardGroup(plan, tiles, q, k, v, saved, m.scale, Math.floor(u / Hkv), u % Hkv, grads),
+  };
+}
+
+/** Copies a job's outputs out of the shared slots into fresh arrays (callers never see shared memory). */
+function takeOutputs(m: AttentionJobMessage): (TypedArray | null)[] {
+  const slots = poolBuffers().extra;
+  return m.outputs.map((s) => {
+    if (s === null) return null;
+    const data = allocate(m.dtype, s.length);
+    data.set(slotArray(slots[s.slot], m.dtype).subarray(0, s.length));
+    return data;
+  });
+}
+
+/** Runs the job on the pool when it is large enough; the outputs, or null: compute on this thread. */
+function runAttentionJob(
+  job: AttentionJobMessage['job'],
+  plan: AttentionPlan,
+  arrays: readonly (NDArray | null)[],
+  outputLengths: readonly (number | null)[],
+  kvHead: Int32Array,
+  scale: number,
+  threading: MatmulThreading,
+): (TypedArray | null)[] | null {
+  const { B, Hq, Hkv, T, S, D, Dv } = plan;
+  const units = B * Hkv;
+  const macs = B * Hq * T * S * (D + Dv);
+  if (threading.threads < 2 || units < 2 || macs < threading.minMacs || tileLayout(plan) === null)
+    return null;
+  const q = arrays[0];
+  if (q === null) return null;
+  let message: AttentionJobMessage | null = null;
+  const ok = runMessageJob(
+    units,
+    Math.min(threading.threads, units),
+    threading.callerWorks ?? true,
+    (seq) => {
+      const shared = shareOperands(arrays, outputLengths, q.dtype, reserveExtra);
+      const m: AttentionJobMessage = { job, seq, dtype: q.dtype, kvHead, scale, ...shared };
+      message = m;
+      return { message: m, run: attentionUnits(m, poolBuffers()).run };
+    },
+  );
+  return ok && message !== null ? takeOutputs(message) : null;
+}
+
+/** attentionKernel on the worker pool, or null when it should run on this thread (small, or no pool). */
+export function attentionOnPool(
+  q: NDArray,
+  k: NDArray,
+  v: NDArray,
+  kvHead: Int32Array,
+  scale: number,
+  mask: NDArray | null,
+  keepWeights: boolean,
+  threading: MatmulThreading,
+): AttentionKernelResult | null {
+  const plan = planAttention('attention', q, k, v, kvHead, scale, mask);
+  const { B, Hq, T, S, Dv } = plan;
+  const sizes = [B * Hq * T * Dv, B * Hq * T, keepWeights ? B * Hq * T * S : null];
+  const outs = runAttentionJob('attention', plan, [q, k, v, mask], sizes, kvHead, scale, threading);
+  if (outs === null || outs[0] === null || outs[1] === null) return null;
+  return {
+    out: NDArray.of(outs[0], [B, Hq, T, Dv]),
+    lse: NDArray.of(outs[1], [B, Hq, T]),
+    weights: outs[2] ? NDArray.of(outs[2], [B, Hq, T, S]) : null,
+  };
+}
+
+/** attentionBackwardKernel on the worker pool, or null when it should run on this thread. */
+export function attentionBackwardOnPool(
+  q: NDArray,
+  k: NDArray,
+  v: NDArray,
+  saved: {
+    readonly out: NDArray;
+    readonly lse: NDArray;
+    readonly weights: NDArray | null;
+    readonly dOut: NDArray;
+  },
+  kvHead: Int32Array,
+  scale: number,
+  mask: NDArray | null,
+  threading: MatmulThreading,
+): AttentionKernelGrads | null {
+  const op = 'attentionBackward';
+  const plan = planAttention(op, q, k, v, kvHead, scale, mask);
+  checkSaved(op, plan, saved.out, saved.lse, saved.dOut, saved.weights);
+  const { B, Hq, Hkv, T, S, D, Dv } = plan;
+  const arrays = [q, k, v, mask, saved.out, saved.lse, saved.weights, saved.dOut];
+  const sizes = [B * Hq * T * D, B * Hkv * S * D, B * Hkv * S * Dv];
+  const outs = runAttentionJob(op, plan, arrays, sizes, kvHead, scale, threading);
+  if (outs === null || outs[0] === null || outs[1] === null || outs[2] === null) return null;
+  return {
+    dq: NDArray.of(outs[0], [B, Hq, T, D]),
+    dk: NDArray.of(outs[1], [B, Hkv, S, D]),
+    dv: NDArray.of(outs[2], [B, Hkv, S, Dv]),
+  };
+}
