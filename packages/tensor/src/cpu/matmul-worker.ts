@@ -1,7 +1,8 @@
 /**
- * One matmul worker: blocks in Atomics.wait on the pool's shared control block (pool-control.ts) and,
- * when the caller publishes a job, joins it and takes work units from its shared counter until none are
- * left. No message per job: messages carry only replaced scratch buffers, read synchronously on demand.
+ * One pool worker: blocks in Atomics.wait on the pool's shared control block (pool-control.ts) and, when
+ * the caller publishes a job, joins it and takes work units from its shared counter until none are left.
+ * A matmul is described in the control block; messages carry replaced scratch buffers and the descriptors
+ * of message-described jobs (attention, unit-job.ts), read synchronously on demand, never by the event loop.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { takeUnits, takeUnitsOf } from './matmul-job';

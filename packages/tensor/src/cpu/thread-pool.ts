@@ -1,9 +1,9 @@
 /**
- * The worker pool for large matmuls: started once (lazily, on the first matmul big enough to share),
- * workers unref'd so a process exits without closing it. Jobs reach the workers through a shared control
- * block (pool-control.ts: Atomics.wait / notify, no message per job). Operands are copied into reused
- * shared scratch buffers, and the result is copied out into a fresh ordinary array, so callers never see
- * shared memory.
+ * The worker pool for large matmuls and fused attention: started once (lazily, on the first job big enough
+ * to share), workers unref'd so a process exits without closing it. Jobs reach the workers through a shared
+ * control block (pool-control.ts: Atomics.wait / notify); a matmul needs no message per job, an attention
+ * job posts one small descriptor (unit-job.ts). Operands are copied into reused shared scratch buffers, and
+ * results are copied out into fresh ordinary arrays, so callers never see shared memory.
  */
 import type { Worker } from 'node:worker_threads';
 import { allocate, type DType, dtypeOf, type TypedArray } from '../dtype';
