@@ -1,7 +1,7 @@
 /** Workload A: fp32 square matmul C = A B at N = 128..1024, reported in GFLOP/s (2 N^3 FLOPs per call). */
 import { getBackend, type NDArray, Rng, uniform } from '@gqa-lab/tensor';
 import { type CaseOptions, rate, timeCase } from './harness';
-import { PEERS, usePeer } from './peers';
+import { type PeerName, usePeer } from './peers';
 
 export interface RateRow {
   readonly workload: string;
@@ -21,10 +21,11 @@ export function ourMatmul(n: number, seed = 1): () => NDArray {
   return () => getBackend().matmul(a, b);
 }
 
-/** Runs workload A for each size: gqa-lab then each tfjs peer, same inputs shape, same process. */
+/** Runs workload A for each size: `impls` (gqa-lab configurations), then each of `peers`, same shapes. */
 export async function benchMatmul(
   sizes: readonly number[],
   impls: readonly { name: string; before?: () => void }[],
+  peers: readonly PeerName[],
   opts: CaseOptions,
 ): Promise<RateRow[]> {
   const rows: RateRow[] = [];
@@ -37,7 +38,7 @@ export async function benchMatmul(
       const t = await timeCase(`${workload} ${impl.name}`, () => void run(), opts);
       rows.push({ workload, impl: impl.name, unit: 'GFLOP/s', ...rate(t, flops / 1e9), samples: t.samples });
     }
-    for (const peer of PEERS) {
+    for (const peer of peers) {
       const tf = await usePeer(peer);
       const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
       const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);

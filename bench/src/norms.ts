@@ -2,10 +2,16 @@
 import { cpuBackend, ones, Rng, uniform, zeros } from '@gqa-lab/tensor';
 import { type CaseOptions, rate, timeCase } from './harness';
 import type { RateRow } from './matmul';
-import { PEERS, usePeer } from './peers';
+import { type PeerName, usePeer } from './peers';
 
-/** Softmax along the last axis and layer norm over it (eps 1e-5, weight and bias), ours vs each peer. */
-export async function benchNorms(rows: number, cols: number, opts: CaseOptions): Promise<RateRow[]> {
+/** Softmax along the last axis and layer norm over it (eps 1e-5, weight and bias): ours (when `ours`), then each of `peers`. */
+export async function benchNorms(
+  rows: number,
+  cols: number,
+  ours: boolean,
+  peers: readonly PeerName[],
+  opts: CaseOptions,
+): Promise<RateRow[]> {
   const out: RateRow[] = [];
   const melems = (rows * cols) / 1e6;
   const x = uniform([rows, cols], -3, 3, new Rng(3));
@@ -15,9 +21,15 @@ export async function benchNorms(rows: number, cols: number, opts: CaseOptions):
     out.push({ workload, impl, unit: 'Melem/s', ...rate(t, melems), samples: t.samples });
   const sm = `softmax ${rows}x${cols}`;
   const ln = `layer norm ${rows}x${cols}`;
-  push(sm, 'gqa-lab', await timeCase(`${sm} gqa-lab`, () => void cpuBackend.softmax(x, 1), opts));
-  push(ln, 'gqa-lab', await timeCase(`${ln} gqa-lab`, () => void cpuBackend.layerNorm(x, w, b, 1e-5), opts));
-  for (const peer of PEERS) {
+  if (ours) {
+    push(sm, 'gqa-lab', await timeCase(`${sm} gqa-lab`, () => void cpuBackend.softmax(x, 1), opts));
+    push(
+      ln,
+      'gqa-lab',
+      await timeCase(`${ln} gqa-lab`, () => void cpuBackend.layerNorm(x, w, b, 1e-5), opts),
+    );
+  }
+  for (const peer of peers) {
     const tf = await usePeer(peer);
     const tx = tf.tensor2d(Float32Array.from(x.values()), [rows, cols]);
     const tw = tf.ones([cols]);

@@ -9,9 +9,9 @@ import type { CaseOptions } from './harness';
 import { describeMachine } from './machine';
 import { benchMatmul } from './matmul';
 import { benchNorms } from './norms';
-import { usePeer, wasmHasSimd } from './peers';
+import { PEERS, type PeerName, wasmHasSimd } from './peers';
 import { type Results, type Row, toMarkdown } from './report';
-import { ourImpls } from './threads';
+import { type OurImpl, ourImpls } from './threads';
 import { runVariantsWorkload } from './variants-run';
 import { VIT_SHAPE } from './vit';
 import { benchAttention, benchVit } from './workloads';
@@ -35,25 +35,37 @@ export async function runBench(
   const slow: CaseOptions = o.quick ? opts : { minSamples: 3, maxTime: 1 };
   const wants = (k: string) => !o.only || k.startsWith(o.only);
   const impls = ourImpls();
-  const rows: Row[] = [];
-  if (wants('A')) rows.push(...(await benchMatmul(o.quick ? [16, 32] : [128, 256, 512, 1024], impls, opts)));
-  if (wants('norms')) rows.push(...(await benchNorms(o.quick ? 8 : 4096, o.quick ? 16 : 256, opts)));
+  const machine = describeMachine();
   const attention = o.quick ? { batch: 2, tokens: 5, channels: 8, heads: 2 } : ATTENTION_SHAPE;
-  if (wants('B')) rows.push(...(await benchAttention(impls, opts, attention)));
   const vit = o.quick ? { ...VIT_SHAPE, batch: 2, image: 8, dim: 8, depth: 1, heads: 2, mlp: 16 } : VIT_SHAPE;
-  if (wants('C')) rows.push(...(await benchVit(impls, slow, vit)));
+  /** Workloads A, norms, B, C for one side: our configurations, or the peers. */
+  const pass = async (ours: readonly OurImpl[], peers: readonly PeerName[]): Promise<Row[]> => {
+    const rows: Row[] = [];
+    const sizes = o.quick ? [16, 32] : [128, 256, 512, 1024];
+    if (wants('A')) rows.push(...(await benchMatmul(sizes, ours, peers, opts)));
+    if (wants('norms'))
+      rows.push(...(await benchNorms(o.quick ? 8 : 4096, o.quick ? 16 : 256, ours.length > 0, peers, opts)));
+    if (wants('B')) rows.push(...(await benchAttention(ours, peers, opts, attention)));
+    if (wants('C')) rows.push(...(await benchVit(ours, peers, slow, vit)));
+    return rows;
+  };
+  // All of gqa-lab's cases before tfjs is first loaded (peers.ts says why), then the peers', same run;
+  // the variants workload times ours before its peers, so it runs in between.
+  const ourRows = await pass(impls, []);
+  const dir = o.outDir ?? RESULTS;
+  mkdirSync(dir, { recursive: true });
+  const variantFiles = wants('variants') ? await runVariantsWorkload(o.quick, dir, machine) : [];
+  const peerRows = await pass([], PEERS);
   impls[0].before?.();
-  await usePeer('tfjs-wasm');
+  const rows = byWorkload([...ourRows, ...peerRows]);
   const results: Results = {
-    machine: describeMachine(),
+    machine,
     quick: o.quick,
     threads: defaultThreading().threads,
     wasmSimd: await wasmHasSimd(),
     rows,
   };
   const markdown = toMarkdown(results);
-  const dir = o.outDir ?? RESULTS;
-  mkdirSync(dir, { recursive: true });
   const base = join(dir, o.quick ? 'bench-quick' : 'bench');
   const files: string[] = [];
   // --only=variants / backends must not overwrite bench.json with an empty table.
@@ -63,7 +75,13 @@ export async function runBench(
     files.push(`${base}.json`, `${base}.md`);
   }
   // Separate files (variants.*, backends.*): their rows have their own columns.
-  if (wants('variants')) files.push(...(await runVariantsWorkload(o.quick, dir, results.machine)));
+  files.push(...variantFiles);
   if (wants('backends')) files.push(...(await runBackendsWorkload(o.quick, dir, results.machine)));
   return { results, markdown, files };
+}
+
+/** Rows grouped by workload in order of first appearance (ours, then the peers, within each). */
+function byWorkload(rows: readonly Row[]): Row[] {
+  const order = [...new Set(rows.map((r) => r.workload))];
+  return order.flatMap((w) => rows.filter((r) => r.workload === w));
 }

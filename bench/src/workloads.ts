@@ -1,9 +1,9 @@
-/** Workloads B (attention block) and C (tiny ViT training step): ours, then each tfjs peer, same run. */
+/** Workloads B (attention block) and C (tiny ViT training step): ours and / or the tfjs peers, same run. */
 import { ATTENTION_SHAPE, type AttentionShape, attentionInputs, ourAttention } from './attention';
 import { tfAttention } from './attention-tf';
 import { type CaseOptions, type Timing, timeCase } from './harness';
 import { peak, resetPeak } from './memory';
-import { PEERS, usePeer } from './peers';
+import { type PeerName, usePeer } from './peers';
 import { ourVitStep, VIT_SHAPE, type VitShape } from './vit';
 import { tfVitStep } from './vit-tf';
 
@@ -31,9 +31,10 @@ const ms = (workload: string, impl: string, t: Timing): TimeRow => ({
   samples: t.samples,
 });
 
-/** Workload B, forward and forward + backward, for `ourImpls` (e.g. 1 and 2 threads) and both peers. */
+/** Workload B, forward and forward + backward, for `ourImpls` (e.g. 1 and 2 threads) and `peers`. */
 export async function benchAttention(
   ourImpls: readonly { name: string; before?: () => void }[],
+  peers: readonly PeerName[],
   opts: CaseOptions,
   s: AttentionShape = ATTENTION_SHAPE,
 ): Promise<TimeRow[]> {
@@ -45,7 +46,7 @@ export async function benchAttention(
     rows.push(ms('B attention fwd', impl.name, await timeCase(`B fwd ${impl.name}`, fwd, opts)));
     rows.push(ms('B attention fwd+bwd', impl.name, await timeCase(`B fwd+bwd ${impl.name}`, fwdBwd, opts)));
   }
-  for (const peer of PEERS) {
+  for (const peer of peers) {
     const tf = await usePeer(peer);
     const { fwd, fwdBwd, dispose } = tfAttention(tf, s, inputs);
     rows.push(ms('B attention fwd', peer, await timeCase(`B fwd ${peer}`, fwd, opts)));
@@ -58,6 +59,7 @@ export async function benchAttention(
 /** Workload C: one AdamW training step per call; adds images/s and the sampled peak memory. */
 export async function benchVit(
   ourImpls: readonly { name: string; before?: () => void }[],
+  peers: readonly PeerName[],
   opts: CaseOptions,
   s: VitShape = VIT_SHAPE,
 ): Promise<TimeRow[]> {
@@ -73,7 +75,7 @@ export async function benchVit(
     const base = resetPeak();
     rows.push(withStats(impl.name, await timeCase(`C step ${impl.name}`, () => void step(), opts), base));
   }
-  for (const peer of PEERS) {
+  for (const peer of peers) {
     const tf = await usePeer(peer);
     const { step, dispose } = tfVitStep(tf, s);
     const base = resetPeak();
