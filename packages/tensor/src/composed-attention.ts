@@ -36,16 +36,16 @@ function maskOf(mask: NDArray | null, shape: readonly number[]) {
   const v = m.values();
   const S = shape[3];
   const blockedRows = new Uint8Array(v.length / S);
-  let any = false;
+  let anyBlocked = false;
   for (let r = 0; r < blockedRows.length; r++) {
     let open = false;
     for (let j = 0; j < S && !open; j++) open = v[r * S + j] !== 0;
     if (!open) {
       blockedRows[r] = 1;
-      any = true;
+      anyBlocked = true;
     }
   }
-  return { m, blockedRows: any ? blockedRows : null };
+  return { m, blockedRows: anyBlocked ? blockedRows : null };
 }
 
 /** x with rows r (of `rowLen` elements) where flags[r] is set replaced by `value` (a CPU-side where). */

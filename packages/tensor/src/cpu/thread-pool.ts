@@ -20,40 +20,10 @@ import {
   writeJob,
   writeMessageJob,
 } from './pool-control';
+import { nodeThreads } from './pool-env';
 import type { UnitJobMessage } from './unit-job';
 
-let nodeThreadsCache: { Worker: typeof Worker; parallelism: number } | null | undefined;
-
-/**
- * Node's Worker and core count, or null outside Node (a browser runs every matmul on the calling thread).
- * Loaded at run time through process.getBuiltinModule, so importing this file pulls in no Node module.
- */
-function nodeThreads(): { Worker: typeof Worker; parallelism: number } | null {
-  if (nodeThreadsCache !== undefined) return nodeThreadsCache;
-  const proc = globalThis.process;
-  nodeThreadsCache =
-    typeof proc?.getBuiltinModule !== 'function' || typeof SharedArrayBuffer === 'undefined'
-      ? null
-      : {
-          Worker: proc.getBuiltinModule('node:worker_threads').Worker,
-          parallelism: proc.getBuiltinModule('node:os').availableParallelism(),
-        };
-  return nodeThreadsCache;
-}
-
-/** Threads used by default: GQA_THREADS if set (1 = no pool), else the machine's parallelism (at most 8). */
-export function defaultThreadCount(): number {
-  const node = nodeThreads();
-  if (!node) return 1;
-  const env = globalThis.process.env.GQA_THREADS;
-  if (env !== undefined && env !== '') {
-    const n = Number(env);
-    if (!Number.isInteger(n) || n < 1)
-      throw new RangeError(`GQA_THREADS must be an integer >= 1, got '${env}'`);
-    return n;
-  }
-  return Math.min(node.parallelism, 8);
-}
+export { defaultThreadCount } from './pool-env';
 
 /** How long a new job waits for a worker still leaving the previous one before the pool is given up. */
 const LEAVE_TIMEOUT_MS = 10_000;
