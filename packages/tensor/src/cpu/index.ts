@@ -10,6 +10,7 @@ import { attentionBackwardKernel } from './attention-backward';
 import { attentionBackwardOnPool, attentionOnPool } from './attention-pool';
 import { binaryKernel, compareKernel } from './binary';
 import { geluBackwardKernel, geluKernel } from './gelu';
+import { geluOnPool } from './gelu-pool';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './index-ops';
 import { layerNormBackwardKernel, layerNormKernel } from './layer-norm';
 import { defaultThreading, linearKernel, type MatmulThreading, matmulKernel } from './matmul';
@@ -96,8 +97,9 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     softmax: softmaxKernel,
     softmaxBackward: softmaxBackwardKernel,
     logsumexp: logsumexpKernel,
-    gelu: geluKernel,
-    geluBackward: geluBackwardKernel,
+    gelu: (x, approximate) => geluOnPool(x, null, approximate, threading) ?? geluKernel(x, approximate),
+    geluBackward: (x, dy, approximate) =>
+      geluOnPool(x, dy, approximate, threading) ?? geluBackwardKernel(x, dy, approximate),
     layerNorm: layerNormKernel,
     layerNormBackward: layerNormBackwardKernel,
     // Shapes too large for the fused kernel's workspace are composed from this backend's kernels.
