@@ -151,29 +151,6 @@ describe('matmul threads', () => {
     );
   });
 
-  it('GELU and its backward are bit-identical on 1 and several threads (chunks of 32768 elements)', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 131072, max: 200000 }),
-        fc.constantFrom<'none' | 'tanh'>('none', 'tanh'),
-        fc.boolean(),
-        fc.nat(1000),
-        (n, approximate, strided, seed) => {
-          const rng = new Rng(seed);
-          const x = strided ? uniform([2 * n], -4, 4, rng).slice([{ step: 2 }]) : uniform([n], -4, 4, rng);
-          const dy = uniform([n], -1, 1, rng);
-          const run = (be: Backend) => [
-            Array.from(be.gelu(x, approximate).values()),
-            Array.from(be.geluBackward(x, dy, approximate).values()),
-          ];
-          const want = run(oneThread);
-          for (const be of pooled) expect(run(be)).toEqual(want);
-        },
-      ),
-      { numRuns: 8 },
-    );
-  });
-
   it('direct and packed paths agree bit for bit when K fits one packed block', () => {
     fc.assert(
       fc.property(

@@ -5,15 +5,31 @@
  * slots (q, k, v are usually views of one qkv array: one copy), outputs are written there and copied out.
  */
 import type { AttentionKernelGrads, AttentionKernelResult } from '../backend';
-import type { DType, TypedArray } from '../dtype';
+import { allocate, type DType, type TypedArray } from '../dtype';
 import { NDArray } from '../ndarray';
 import { forwardGroup } from './attention';
 import { backwardGroup } from './attention-backward';
 import { type AttentionPlan, checkSaved, planAttention } from './attention-plan';
 import { tileLayout } from './attention-scratch';
 import type { MatmulThreading } from './matmul';
-import type { PoolBuffers } from './pool-control';
-import { operandIn, outputIn, runSharedJob, type SharedOperand, type SharedOutput } from './pool-operands';
+import { type PoolBuffers, type ScratchSlot, slotArray } from './pool-control';
+import { poolBuffers, reserveExtra, runMessageJob } from './thread-pool';
+
+/** An operand as the workers rebuild it: its storage in extra slot `slot`, and its view. */
+export interface SharedOperand {
+  readonly slot: number;
+  readonly dtype: DType;
+  readonly length: number;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** An output written in extra slot `slot` (dense, `length` elements). */
+export interface SharedOutput {
+  readonly slot: number;
+  readonly length: number;
+}
 
 /** What a worker needs for an attention job (posted once per job; arrays travel as shared slots). */
 export interface AttentionJobMessage {
@@ -28,14 +44,59 @@ export interface AttentionJobMessage {
   readonly outputs: readonly (SharedOutput | null)[];
 }
 
+/** Copies the storages of `arrays` (each distinct storage once) and lays out the outputs in extra slots. */
+export function shareOperands(
+  arrays: readonly (NDArray | null)[],
+  outputLengths: readonly (number | null)[],
+  dtype: DType,
+  reserve: (slot: number, dtype: DType, n: number) => TypedArray,
+): { inputs: (SharedOperand | null)[]; outputs: (SharedOutput | null)[] } {
+  const slotOf = new Map<TypedArray, number>();
+  const inputs = arrays.map((a) => {
+    if (a === null) return null;
+    let slot = slotOf.get(a.data);
+    if (slot === undefined) {
+      slot = slotOf.size;
+      reserve(slot, a.dtype, a.data.length).set(a.data);
+      slotOf.set(a.data, slot);
+    }
+    return {
+      slot,
+      dtype: a.dtype,
+      length: a.data.length,
+      shape: a.shape,
+      strides: a.strides,
+      offset: a.offset,
+    };
+  });
+  let next = slotOf.size;
+  const outputs = outputLengths.map((n) => {
+    if (n === null) return null;
+    const slot = next++;
+    reserve(slot, dtype, n).fill(0, 0, n); // units that own no query head leave their rows 0
+    return { slot, length: n };
+  });
+  return { inputs, outputs };
+}
+
+function operand(slots: readonly ScratchSlot[], s: SharedOperand | null): NDArray | null {
+  if (s === null) return null;
+  const data = slotArray(slots[s.slot], s.dtype).subarray(0, s.length);
+  return new NDArray(data, { shape: s.shape, strides: s.strides, offset: s.offset });
+}
+
+function output(slots: readonly ScratchSlot[], dtype: DType, s: SharedOutput | null): TypedArray | null {
+  return s === null ? null : slotArray(slots[s.slot], dtype).subarray(0, s.length);
+}
+
 /** The units of an attention job over the shared slots of `bufs` (the caller's and every worker's). */
 export function attentionUnits(
   m: AttentionJobMessage,
   bufs: PoolBuffers,
 ): { total: number; run: (unit: number) => void } {
   const slots = bufs.extra;
-  const [q, k, v, mask, out, lse, weights, dOut] = m.inputs.map((s) => operandIn(slots, s));
-  const [o0, o1, o2] = m.outputs.map((s) => outputIn(slots, m.dtype, s));
+  const [q, k, v, mask, out, lse, weights, dOut] = m.inputs.map((s) => operand(slots, s));
+  const [o0, o1, o2] = m.outputs.map((s) => output(slots, m.dtype, s));
   if (q === null || k === null || v === null || o0 === null || o1 === null) {
     throw new Error(`${m.job} pool job: q, k, v and the first two outputs are required`);
   }
@@ -62,6 +123,17 @@ export function attentionUnits(
   };
 }
 
+/** Copies a job's outputs out of the shared slots into fresh arrays (callers never see shared memory). */
+function takeOutputs(m: AttentionJobMessage): (TypedArray | null)[] {
+  const slots = poolBuffers().extra;
+  return m.outputs.map((s) => {
+    if (s === null) return null;
+    const data = allocate(m.dtype, s.length);
+    data.set(slotArray(slots[s.slot], m.dtype).subarray(0, s.length));
+    return data;
+  });
+}
+
 /** Runs the job on the pool when it is large enough; the outputs, or null: compute on this thread. */
 function runAttentionJob(
   job: AttentionJobMessage['job'],
@@ -79,10 +151,19 @@ function runAttentionJob(
     return null;
   const q = arrays[0];
   if (q === null) return null;
-  return runSharedJob(units, threading, arrays, outputLengths, q.dtype, (seq, shared) => ({
-    message: { job, seq, dtype: q.dtype, kvHead, scale, ...shared },
-    runner: attentionUnits,
-  }));
+  let message: AttentionJobMessage | null = null;
+  const ok = runMessageJob(
+    units,
+    Math.min(threading.threads, units),
+    threading.callerWorks ?? true,
+    (seq) => {
+      const shared = shareOperands(arrays, outputLengths, q.dtype, reserveExtra);
+      const m: AttentionJobMessage = { job, seq, dtype: q.dtype, kvHead, scale, ...shared };
+      message = m;
+      return { message: m, run: attentionUnits(m, poolBuffers()).run };
+    },
+  );
+  return ok && message !== null ? takeOutputs(message) : null;
 }
 
 /** attentionKernel on the worker pool, or null when it should run on this thread (small, or no pool). */

@@ -3,7 +3,7 @@
  * and about ten backward). Math in float64, stored in the input dtype.
  */
 import type { GeluApproximate } from '../backend';
-import { allocate, type TypedArray } from '../dtype';
+import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
 import { formatShape } from '../shape';
 import { erf, gaussian } from './erf';
@@ -23,17 +23,11 @@ function checkFloat(op: string, x: NDArray): void {
 export function geluKernel(x: NDArray, approximate: GeluApproximate): NDArray {
   checkFloat('gelu', x);
   const out = allocate(x.dtype, x.size);
-  geluInto(x, approximate, out, 0);
-  return NDArray.of(out, x.shape);
-}
-
-/** Writes gelu(x), in x's logical order, to out[o0 .. o0 + x.size) (the worker pool writes its chunks so). */
-export function geluInto(x: NDArray, approximate: GeluApproximate, out: TypedArray, o0: number): void {
   const { rows, inner, steps, starts } = planWalk(x.shape, [x]);
   const s = steps[0];
   const src = x.data;
   const exact = approximate === 'none';
-  for (let r = 0, o = o0; r < rows; r++) {
+  for (let r = 0, o = 0; r < rows; r++) {
     for (let j = 0, p = starts[0][r]; j < inner; j++, p += s) {
       const v = src[p];
       out[o++] = exact
@@ -41,6 +35,7 @@ export function geluInto(x: NDArray, approximate: GeluApproximate, out: TypedArr
         : 0.5 * v * (1 + Math.tanh(C * (v + A * v * v * v)));
     }
   }
+  return NDArray.of(out, x.shape);
 }
 
 /**
@@ -52,24 +47,12 @@ export function geluBackwardKernel(x: NDArray, dy: NDArray, approximate: GeluApp
   assertSameShape('geluBackward', x, dy);
   assertSameDType('geluBackward', x, dy);
   const out = allocate(x.dtype, x.size);
-  geluBackwardInto(x, dy, approximate, out, 0);
-  return NDArray.of(out, x.shape);
-}
-
-/** Writes dy * gelu'(x), in logical order, to out[o0 .. o0 + x.size); x and dy of one shape and dtype. */
-export function geluBackwardInto(
-  x: NDArray,
-  dy: NDArray,
-  approximate: GeluApproximate,
-  out: TypedArray,
-  o0: number,
-): void {
   const { rows, inner, steps, starts } = planWalk(x.shape, [x, dy]);
   const [sx, sg] = steps;
   const X = x.data;
   const G = dy.data;
   const exact = approximate === 'none';
-  for (let r = 0, o = o0; r < rows; r++) {
+  for (let r = 0, o = 0; r < rows; r++) {
     for (let j = 0, p = starts[0][r], q = starts[1][r]; j < inner; j++, p += sx, q += sg) {
       const v = X[p];
       let d: number;
@@ -81,4 +64,5 @@ export function geluBackwardInto(
       out[o++] = G[q] * d;
     }
   }
+  return NDArray.of(out, x.shape);
 }

@@ -10,7 +10,6 @@ import { attentionBackwardKernel } from './attention-backward';
 import { attentionBackwardOnPool, attentionOnPool } from './attention-pool';
 import { binaryKernel, compareKernel } from './binary';
 import { geluBackwardKernel, geluKernel } from './gelu';
-import { geluOnPool } from './gelu-pool';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './index-ops';
 import { layerNormBackwardKernel, layerNormKernel } from './layer-norm';
 import { defaultThreading, linearKernel, type MatmulThreading, matmulKernel } from './matmul';
@@ -97,9 +96,8 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     softmax: softmaxKernel,
     softmaxBackward: softmaxBackwardKernel,
     logsumexp: logsumexpKernel,
-    gelu: (x, approximate) => geluOnPool(x, null, approximate, threading) ?? geluKernel(x, approximate),
-    geluBackward: (x, dy, approximate) =>
-      geluOnPool(x, dy, approximate, threading) ?? geluBackwardKernel(x, dy, approximate),
+    gelu: geluKernel,
+    geluBackward: geluBackwardKernel,
     layerNorm: layerNormKernel,
     layerNormBackward: layerNormBackwardKernel,
     // Shapes too large for the fused kernel's workspace are composed from this backend's kernels.

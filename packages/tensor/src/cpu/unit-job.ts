@@ -3,25 +3,17 @@
  * each message names its job; `unitRunner` gives the function that computes one unit of it.
  */
 import { type AttentionJobMessage, attentionUnits } from './attention-pool';
-import { type GeluJobMessage, geluUnits } from './gelu-pool';
 import type { PoolBuffers } from './pool-control';
 
-/** Every message-described job: fused attention and GELU, forward or backward. */
-export type UnitJobMessage = AttentionJobMessage | GeluJobMessage;
+/** Every message-described job (one today: fused attention, forward or backward). */
+export type UnitJobMessage = AttentionJobMessage;
 
 /** The number of units of the job `m` and the function computing one, over the shared buffers `bufs`. */
 export function unitRunner(
   m: UnitJobMessage,
   bufs: PoolBuffers,
 ): { total: number; run: (unit: number) => void } {
-  switch (m.job) {
-    case 'gelu':
-    case 'geluBackward':
-      return geluUnits(m, bufs);
-    case 'attention':
-    case 'attentionBackward':
-      return attentionUnits(m, bufs);
-  }
+  return attentionUnits(m, bufs);
 }
 
 /** Whether a message posted to a worker is a job (the other messages are PoolBuffers). */
