@@ -89,11 +89,7 @@ export function writeJob(
   workers: number,
   epoch: number,
 ): void {
-  control[EPOCH] = epoch;
-  control[WORKERS] = workers;
-  control[JOB] = 0;
-  control[JOB + 1] = 0;
-  control[JOB + 2] = 0;
+  writeHeader(control, MATMUL_JOB, workers, epoch);
   control[DTYPE] = DTYPES.indexOf(dtype);
   control[BATCH] = plan.aOffsets.length;
   control[M] = plan.M;
@@ -110,17 +106,21 @@ export function writeJob(
   control[SAME_AB] = plan.b === plan.a ? 1 : 0;
   control[UNIT_ROWS] = plan.unitRows;
   control[UNIT_COLS] = plan.unitCols;
-  control[KIND] = MATMUL_JOB;
 }
 
 /** Marks the job being written as a message-described unit job; call only while SEQ is odd and ACTIVE is 0. */
 export function writeMessageJob(control: Int32Array, workers: number, epoch: number): void {
+  writeHeader(control, MESSAGE_JOB, workers, epoch);
+}
+
+/** What every job starts with: its kind, who may join, the buffers' epoch, and zeroed unit counters. */
+function writeHeader(control: Int32Array, kind: number, workers: number, epoch: number): void {
+  control[KIND] = kind;
   control[EPOCH] = epoch;
   control[WORKERS] = workers;
   control[JOB] = 0;
   control[JOB + 1] = 0;
   control[JOB + 2] = 0;
-  control[KIND] = MESSAGE_JOB;
 }
 
 /** The kind of the job now described (read after joining). */
