@@ -5,7 +5,7 @@
  * and consumes: see autograd/src/backward.ts) wait here by dtype and length, and `allocate` hands them out
  * again. Like PyTorch's caching allocator, the pool keeps memory it may reuse, up to a limit.
  */
-import type { DType, TypedArray } from './dtype';
+import { type DType, dtypeOf, type TypedArray } from './dtype';
 
 /** Arrays shorter than this are cheap to allocate and are not pooled. */
 const MIN_POOLED_LENGTH = 4096;
@@ -62,8 +62,7 @@ export function recycleStorage(data: TypedArray): boolean {
   const owned =
     buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === buffer.byteLength;
   if (!owned || data.length < MIN_POOLED_LENGTH || pooledBytes + data.byteLength > limitBytes) return false;
-  const dtype: DType =
-    data instanceof Float32Array ? 'float32' : data instanceof Float64Array ? 'float64' : 'int32';
+  const dtype = dtypeOf(data);
   const list = free[dtype].get(data.length);
   if (list) list.push(data);
   else free[dtype].set(data.length, [data]);
