@@ -1,7 +1,7 @@
-/** The CPU backend's table-interpolated erf and exp(-x^2): accuracy, symmetry and edge values. */
+/** The CPU backend's table-interpolated erf, exp(-x^2) and GELU derivative: accuracy, symmetry and edge values. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { erf, gaussian } from '../src/cpu/erf';
+import { erf, gaussian, geluExactDerivative } from '../src/cpu/erf';
 import { refErf } from './reference';
 
 const anyX = fc.double({ min: -9, max: 9, noNaN: true });
@@ -28,5 +28,24 @@ describe('erf and gaussian tables', () => {
     expect(gaussian(-7)).toBe(0);
     expect(erf(0)).toBe(0);
     expect(gaussian(0)).toBe(1);
+  });
+});
+
+describe('geluExactDerivative', () => {
+  const phi = (v: number) => Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
+  it('is within 3e-10 of Phi(v) + v phi(v) from the float64 reference erf', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -12, max: 12, noNaN: true }), (v) => {
+        const want = 0.5 * (1 + refErf(v * Math.SQRT1_2)) + v * phi(v);
+        expect(Math.abs(geluExactDerivative(v) - want)).toBeLessThan(3e-10);
+      }),
+    );
+  });
+
+  it('keeps NaN and saturates to the step function far out', () => {
+    expect(geluExactDerivative(Number.NaN)).toBeNaN();
+    expect(geluExactDerivative(Number.POSITIVE_INFINITY)).toBe(1);
+    expect(geluExactDerivative(Number.NEGATIVE_INFINITY)).toBe(0);
+    expect(geluExactDerivative(0)).toBe(0.5);
   });
 });

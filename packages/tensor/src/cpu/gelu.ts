@@ -6,12 +6,10 @@ import type { GeluApproximate } from '../backend';
 import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
 import { formatShape } from '../shape';
-import { erf, gaussian } from './erf';
+import { erf, geluExactDerivative } from './erf';
 import { assertSameDType, assertSameShape, planWalk } from './walk';
 
 const SQRT1_2 = Math.SQRT1_2;
-/** 1 / sqrt(2 pi): the standard normal density at 0. */
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const C = Math.sqrt(2 / Math.PI);
 const A = 0.044715;
 
@@ -26,13 +24,20 @@ export function geluKernel(x: NDArray, approximate: GeluApproximate): NDArray {
   const { rows, inner, steps, starts } = planWalk(x.shape, [x]);
   const s = steps[0];
   const src = x.data;
-  const exact = approximate === 'none';
-  for (let r = 0, o = 0; r < rows; r++) {
-    for (let j = 0, p = starts[0][r]; j < inner; j++, p += s) {
-      const v = src[p];
-      out[o++] = exact
-        ? 0.5 * v * (1 + erf(v * SQRT1_2))
-        : 0.5 * v * (1 + Math.tanh(C * (v + A * v * v * v)));
+  // One loop per form: the per-element work stays branch-free.
+  if (approximate === 'none') {
+    for (let r = 0, o = 0; r < rows; r++) {
+      for (let j = 0, p = starts[0][r]; j < inner; j++, p += s) {
+        const v = src[p];
+        out[o++] = 0.5 * v * (1 + erf(v * SQRT1_2));
+      }
+    }
+  } else {
+    for (let r = 0, o = 0; r < rows; r++) {
+      for (let j = 0, p = starts[0][r]; j < inner; j++, p += s) {
+        const v = src[p];
+        out[o++] = 0.5 * v * (1 + Math.tanh(C * (v + A * v * v * v)));
+      }
     }
   }
   return NDArray.of(out, x.shape);
@@ -51,17 +56,18 @@ export function geluBackwardKernel(x: NDArray, dy: NDArray, approximate: GeluApp
   const [sx, sg] = steps;
   const X = x.data;
   const G = dy.data;
-  const exact = approximate === 'none';
-  for (let r = 0, o = 0; r < rows; r++) {
-    for (let j = 0, p = starts[0][r], q = starts[1][r]; j < inner; j++, p += sx, q += sg) {
-      const v = X[p];
-      let d: number;
-      if (exact) d = 0.5 * (1 + erf(v * SQRT1_2)) + v * INV_SQRT_2PI * gaussian(v * SQRT1_2);
-      else {
+  if (approximate === 'none') {
+    for (let r = 0, o = 0; r < rows; r++) {
+      for (let j = 0, p = starts[0][r], q = starts[1][r]; j < inner; j++, p += sx, q += sg)
+        out[o++] = G[q] * geluExactDerivative(X[p]);
+    }
+  } else {
+    for (let r = 0, o = 0; r < rows; r++) {
+      for (let j = 0, p = starts[0][r], q = starts[1][r]; j < inner; j++, p += sx, q += sg) {
+        const v = X[p];
         const t = Math.tanh(C * (v + A * v * v * v));
-        d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * C * (1 + 3 * A * v * v);
+        out[o++] = G[q] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * C * (1 + 3 * A * v * v));
       }
-      out[o++] = G[q] * d;
     }
   }
   return NDArray.of(out, x.shape);
