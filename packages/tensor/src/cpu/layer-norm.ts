@@ -43,38 +43,54 @@ export function layerNormKernel(
     means.fill(Number.NaN);
     rstds.fill(Number.NaN);
   }
-  const W = weight?.data;
-  const ws = weight?.strides[0] ?? 0;
-  const wo = weight?.offset ?? 0;
-  const B = bias?.data;
-  const bs = bias?.strides[0] ?? 0;
-  const bo = bias?.offset ?? 0;
+  const W = affineValues(weight, C, 1);
+  const B = affineValues(bias, C, 0);
   for (let r = 0; r < rows; r++) {
     const p0 = starts[0][r];
-    let sum = 0;
-    for (let j = 0, p = p0; j < C; j++, p += d) sum += src[p];
-    const mean = sum / C;
-    let sq = 0;
-    for (let j = 0, p = p0; j < C; j++, p += d) {
-      const c = src[p] - mean;
-      sq += c * c;
+    // Two partial sums per pass: a single chain of float64 adds is latency-bound.
+    const pairs = C >> 1;
+    let s0 = 0;
+    let s1 = 0;
+    for (let j = 0, p = p0; j < pairs; j++, p += 2 * d) {
+      s0 += src[p];
+      s1 += src[p + d];
     }
+    if (C & 1) s0 += src[p0 + (C - 1) * d];
+    const mean = (s0 + s1) / C;
+    let q0 = 0;
+    let q1 = 0;
+    for (let j = 0, p = p0; j < pairs; j++, p += 2 * d) {
+      const c0 = src[p] - mean;
+      const c1 = src[p + d] - mean;
+      q0 += c0 * c0;
+      q1 += c1 * c1;
+    }
+    if (C & 1) {
+      const c = src[p0 + (C - 1) * d] - mean;
+      q0 += c * c;
+    }
+    const sq = q0 + q1;
     const rstd = 1 / Math.sqrt(sq / C + eps);
     means[r] = mean;
     rstds[r] = rstd;
-    const o0 = r * C;
-    for (let j = 0, p = p0; j < C; j++, p += d) {
-      let v = (src[p] - mean) * rstd;
-      if (W) v *= W[wo + j * ws];
-      if (B) v += B[bo + j * bs];
-      out[o0 + j] = v;
-    }
+    for (let j = 0, p = p0, o = r * C; j < C; j++, p += d) out[o++] = (src[p] - mean) * rstd * W[j] + B[j];
   }
   return {
     out: NDArray.of(out, x.shape),
     mean: NDArray.of(means, statsShape(x)),
     rstd: NDArray.of(rstds, statsShape(x)),
   };
+}
+
+/**
+ * weight or bias as float64 values in a fresh array, or `fill` (1 or 0) when absent: the row loops then
+ * have no branch and read one monomorphic array (x * 1 and x + 0 are exact, but x + 0 turns -0 into +0).
+ */
+function affineValues(p: NDArray | null, C: number, fill: number): Float64Array {
+  if (p === null) return new Float64Array(C).fill(fill);
+  const values = new Float64Array(C);
+  for (let j = 0, i = p.offset; j < C; j++, i += p.strides[0]) values[j] = p.data[i];
+  return values;
 }
 
 /** Number of rows (product of all dims but the last), also when the last dim is 0. */
@@ -111,34 +127,31 @@ export function layerNormBackwardKernel(
   const [sx, sg] = steps;
   const X = x.data;
   const G = dy.data;
-  const W = weight?.data;
-  const ws = weight?.strides[0] ?? 0;
-  const wo = weight?.offset ?? 0;
+  const W = affineValues(weight, C, 1);
   const dx = allocate(x.dtype, x.size);
   const dw = new Float64Array(C);
   const db = new Float64Array(C);
+  const xhat = new Float64Array(C); // one row of (x - mean) * rstd
+  const g = new Float64Array(C); // one row of dy * weight
   for (let r = 0; r < rows; r++) {
     const mu = M[r];
     const rs = R[r];
     let sumG = 0;
     let sumGX = 0;
     for (let j = 0, p = starts[0][r], q = starts[1][r]; j < C; j++, p += sx, q += sg) {
-      const xhat = (X[p] - mu) * rs;
+      const xh = (X[p] - mu) * rs;
       const gy = G[q];
-      const g = W ? gy * W[wo + j * ws] : gy;
-      sumG += g;
-      sumGX += g * xhat;
-      dw[j] += gy * xhat;
+      const gw = gy * W[j];
+      xhat[j] = xh;
+      g[j] = gw;
+      sumG += gw;
+      sumGX += gw * xh;
+      dw[j] += gy * xh;
       db[j] += gy;
     }
     const meanG = sumG / C;
     const meanGX = sumGX / C;
-    const o0 = r * C;
-    for (let j = 0, p = starts[0][r], q = starts[1][r]; j < C; j++, p += sx, q += sg) {
-      const xhat = (X[p] - mu) * rs;
-      const g = W ? G[q] * W[wo + j * ws] : G[q];
-      dx[o0 + j] = rs * (g - meanG - xhat * meanGX);
-    }
+    for (let j = 0, o = r * C; j < C; j++) dx[o++] = rs * (g[j] - meanG - xhat[j] * meanGX);
   }
   const toArray = (acc: Float64Array): NDArray => {
     const t = allocate(x.dtype, C);
