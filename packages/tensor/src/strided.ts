@@ -39,16 +39,44 @@ export function forEachRow(
   }
 }
 
+/** Row length from which a block copy beats an element loop (a subarray object per row costs ~50 ns). */
+const LONG_ROW = 64;
+
 /** Copies a strided view of `src` into `dst` (contiguous, row-major), starting at `dstOffset`. */
 export function gatherStrided(src: TypedArray, view: View, dst: TypedArray, dstOffset = 0): void {
+  const { shape, strides } = view;
+  const rank = shape.length;
+  if (rank < 2 || shape[rank - 1] >= LONG_ROW) {
+    let o = dstOffset;
+    forEachRow(view, (_row, base, stride, count) => {
+      if (stride === 1 && count >= LONG_ROW) {
+        dst.set(src.subarray(base, base + count), o);
+        o += count;
+      } else {
+        for (let j = 0, p = base; j < count; j++, p += stride) dst[o++] = src[p];
+      }
+    });
+    return;
+  }
+  // Short rows (e.g. a head's 8 values after permute): walk the two innermost dims as one plain
+  // double loop per step of the outer dims, so the per-row bookkeeping is paid once per plane.
+  const rows = shape[rank - 2];
+  const cols = shape[rank - 1];
+  const rs = strides[rank - 2];
+  const cs = strides[rank - 1];
+  // One call per (.., rows, cols) plane: the outer dims with a size-1 innermost dim.
+  const planes: View = {
+    shape: [...shape.slice(0, -2), 1],
+    strides: [...strides.slice(0, -2), 0],
+    offset: view.offset,
+  };
   let o = dstOffset;
-  forEachRow(view, (_row, base, stride, count) => {
-    if (stride === 1) {
-      dst.set(src.subarray(base, base + count), o);
-      o += count;
-    } else {
-      for (let j = 0, p = base; j < count; j++, p += stride) dst[o++] = src[p];
+  forEachRow(planes, (_row, base) => {
+    let d = o; // a local: `o` lives in the closure's context, a memory slot
+    for (let i = 0, r = base; i < rows; i++, r += rs) {
+      for (let j = 0, p = r; j < cols; j++, p += cs) dst[d++] = src[p];
     }
+    o = d;
   });
 }
 

@@ -18,6 +18,17 @@ describe('NDArray', () => {
       }),
     );
   });
+  it('contiguous() keeps logical order on both sides of the block-copy row length (64)', () => {
+    const longRows = fc
+      .tuple(shapeArb(0, 2, 3), fc.integer({ min: 60, max: 68 }))
+      .map(([outer, n]) => [...outer, n]);
+    fc.assert(
+      fc.property(arrayArb(longRows), ({ x }) => {
+        expect(elements(x.contiguous())).toEqual(elements(x));
+      }),
+      { numRuns: 60 },
+    );
+  });
   it('toArray and fromArray round trip', () => {
     fc.assert(
       fc.property(arrayArb(shapeArb(1, 3, 3)), ({ x }) => {
