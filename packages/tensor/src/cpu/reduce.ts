@@ -47,6 +47,15 @@ export function reduceKernel(op: ReduceOp, x: NDArray, axes: readonly number[], 
         let s = 0;
         for (let j = 0; j < inner; j++, p += dx) s += src[p];
         acc[q] += s;
+      } else if (r + 3 < rows && sa[r + 1] === q && sa[r + 2] === q && sa[r + 3] === q) {
+        // Four rows landing on the same accumulator row (a reduced leading axis, e.g. a bias gradient
+        // summing dY over tokens): each accumulator is read and written once per four input rows.
+        let p1 = sx[r + 1];
+        let p2 = sx[r + 2];
+        let p3 = sx[r + 3];
+        for (let j = 0; j < inner; j++, p += dx, p1 += dx, p2 += dx, p3 += dx, q += da)
+          acc[q] += src[p] + src[p1] + (src[p2] + src[p3]);
+        r += 3;
       } else for (let j = 0; j < inner; j++, p += dx, q += da) acc[q] += src[p];
     }
     if (op === 'mean') {
