@@ -135,6 +135,29 @@ export function describeBackend(name: string, make: () => Backend): void {
           );
         });
       }
+      it('sum / mean over the leading axes of tall inputs (bias-gradient shapes, any row count)', () => {
+        const tall = fc
+          .tuple(fc.integer({ min: 1, max: 11 }), shapeArb(1, 2, 5, 1))
+          .map(([rows, rest]) => [rows, ...rest]);
+        fc.assert(
+          fc.property(
+            arrayArb(tall).chain(({ x }) =>
+              fc.record({
+                x: fc.constant(x),
+                lead: fc.integer({ min: 1, max: x.rank - 1 }),
+                op: fc.constantFrom('sum' as const, 'mean' as const),
+              }),
+            ),
+            ({ x, lead, op }) => {
+              const axes = Array.from({ length: lead }, (_, i) => i);
+              const want = ref.refReduce(op, x, axes, false);
+              const scale = ref.refAbsSum(x, axes).map((s) => 1e-6 * s + 1e-7);
+              expectClose(be.reduce[op](x, axes, false), want.shape, want.values, 1e-6, scale);
+            },
+          ),
+          RUNS,
+        );
+      });
       it('sum of an empty axis is 0, mean is NaN, max / min throw naming the dim', () => {
         const x = zeros([2, 0]);
         expect(be.reduce.sum(x, [1], false).toArray()).toEqual([0, 0]);
