@@ -6,21 +6,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ARG_REDUCE_OPS,
-  type Backend,
-  BINARY_OPS,
-  COMPARE_OPS,
-  fromArray,
-  REDUCE_OPS,
-  UNARY_OPS,
-  zeros,
-} from '../src/index';
+import { type Backend, BINARY_OPS, COMPARE_OPS, fromArray, UNARY_OPS, zeros } from '../src/index';
 import { arrayArb, arrayOf, layoutArray, shapeArb, valueArb } from './arrays';
 import { describeAttention } from './contract-attention';
 import { expectClose, mapValues, RUNS } from './contract-helpers';
 import { describeIndexOps } from './contract-index-ops';
 import { describeNormalization } from './contract-normalization';
+import { describeReductions } from './contract-reductions';
 import * as ref from './reference';
 
 /** Domain-restricted inputs for ops that are not defined everywhere on [-4, 4]. */
@@ -30,11 +22,6 @@ const DOMAIN: Partial<Record<string, (v: number) => number>> = {
   rsqrt: (v) => Math.abs(v) + 0.01,
   reciprocal: (v) => (Math.abs(v) < 0.01 ? 0.5 : v),
 };
-
-/** Axes subsets of a rank: sorted, unique. */
-function axesArb(rank: number): fc.Arbitrary<number[]> {
-  return fc.subarray(Array.from({ length: rank }, (_, i) => i));
-}
 
 export function describeBackend(name: string, make: () => Backend): void {
   describe(`backend contract: ${name}`, () => {
@@ -114,90 +101,6 @@ export function describeBackend(name: string, make: () => Backend): void {
       it('pow of a negative base and a non-integer exponent is NaN', () => {
         expect(be.binary.pow(fromArray([-2]), fromArray([0.5])).item()).toBeNaN();
       });
-    });
-
-    describe('reductions', () => {
-      for (const op of REDUCE_OPS) {
-        it(`${op} over any axes with and without keepdims`, () => {
-          const minDim = op === 'max' || op === 'min' ? 1 : 0;
-          fc.assert(
-            fc.property(
-              arrayArb(shapeArb(0, 4, 4, minDim)).chain(({ x }) =>
-                fc.record({ x: fc.constant(x), axes: axesArb(x.rank), keepdims: fc.boolean() }),
-              ),
-              ({ x, axes, keepdims }) => {
-                const want = ref.refReduce(op, x, axes, keepdims);
-                const scale = ref.refAbsSum(x, axes).map((s) => 1e-6 * s + 1e-7);
-                expectClose(be.reduce[op](x, axes, keepdims), want.shape, want.values, 1e-6, scale);
-              },
-            ),
-            RUNS,
-          );
-        });
-      }
-      it('sum / mean over the leading axes of tall inputs (bias-gradient shapes, any row count)', () => {
-        const tall = fc
-          .tuple(fc.integer({ min: 1, max: 11 }), shapeArb(1, 2, 5, 1))
-          .map(([rows, rest]) => [rows, ...rest]);
-        fc.assert(
-          fc.property(
-            arrayArb(tall).chain(({ x }) =>
-              fc.record({
-                x: fc.constant(x),
-                lead: fc.integer({ min: 1, max: x.rank - 1 }),
-                op: fc.constantFrom('sum' as const, 'mean' as const),
-              }),
-            ),
-            ({ x, lead, op }) => {
-              const axes = Array.from({ length: lead }, (_, i) => i);
-              const want = ref.refReduce(op, x, axes, false);
-              const scale = ref.refAbsSum(x, axes).map((s) => 1e-6 * s + 1e-7);
-              expectClose(be.reduce[op](x, axes, false), want.shape, want.values, 1e-6, scale);
-            },
-          ),
-          RUNS,
-        );
-      });
-      it('sum of an empty axis is 0, mean is NaN, max / min throw naming the dim', () => {
-        const x = zeros([2, 0]);
-        expect(be.reduce.sum(x, [1], false).toArray()).toEqual([0, 0]);
-        expect(be.reduce.mean(x, [1], false).toArray()).toEqual([Number.NaN, Number.NaN]);
-        expect(() => be.reduce.max(x, [1], false)).toThrow(
-          'max: cannot reduce over the empty dim 1 of shape [2, 0]',
-        );
-        expect(() => be.reduce.min(x, [1], true)).toThrow(
-          'min: cannot reduce over the empty dim 1 of shape [2, 0]',
-        );
-      });
-      for (const op of ARG_REDUCE_OPS) {
-        it(`${op} gives the first extreme index as int32`, () => {
-          fc.assert(
-            fc.property(
-              // Few distinct values so ties are common.
-              shapeArb(1, 4, 4, 1).chain((s) =>
-                fc.record({
-                  x: fc
-                    .tuple(
-                      fc.array(fc.integer({ min: -2, max: 2 }), { minLength: 1, maxLength: 40 }),
-                      fc.constantFrom('dense', 'permuted', 'strided', 'expanded', 'offset' as const),
-                      fc.nat(3),
-                    )
-                    .map(([v, l, k]) => layoutArray(v, s, l, 'float32', k)),
-                  axis: fc.integer({ min: 0, max: s.length - 1 }),
-                  keepdims: fc.boolean(),
-                }),
-              ),
-              ({ x, axis, keepdims }) => {
-                const got = be.argReduce[op](x, axis, keepdims);
-                const want = ref.refArgReduce(op, x, axis, keepdims);
-                expect(got.dtype).toBe('int32');
-                expectClose(got, want.shape, want.values, 0, 0);
-              },
-            ),
-            RUNS,
-          );
-        });
-      }
     });
 
     describe('matmul', () => {
@@ -396,6 +299,7 @@ export function describeBackend(name: string, make: () => Backend): void {
       });
     });
 
+    describeReductions(be);
     describeIndexOps(be);
     describeNormalization(be);
     describeAttention(be);

@@ -1,5 +1,5 @@
 /**
- * Backend contract, part 4: fused attention forward and backward against the float64 reference, over
+ * Backend contract, part 5: fused attention forward and backward against the float64 reference, over
  * shapes with size-1 (and empty T / S) dims, every input layout, arbitrary (non-uniform) GQA maps, and
  * masks of any broadcast shape, dtype and layout, fully blocked rows included.
  */

@@ -1,4 +1,4 @@
-/** Backend contract, part 2: gather / scatterAdd / indexSelect / indexAdd against direct definitions. */
+/** Backend contract, part 3: gather / scatterAdd / indexSelect / indexAdd against direct definitions. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Backend, fromArray, type NDArray, zeros } from '../src/index';

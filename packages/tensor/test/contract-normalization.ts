@@ -1,4 +1,4 @@
-/** Backend contract, part 3: softmax, softmaxBackward, logsumexp, layerNorm forward and backward. */
+/** Backend contract, part 4: softmax, softmaxBackward, logsumexp, layerNorm forward and backward. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Backend, fromArray } from '../src/index';
