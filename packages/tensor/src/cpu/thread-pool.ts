@@ -7,7 +7,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { allocate, type DType, dtypeOf, type TypedArray } from '../dtype';
-import { failedUnits, type MatmulJob, takeUnits, takeUnitsOf, waitForJob, waitForUnits } from './matmul-job';
+import { failedUnits, takeUnitsOf, waitForUnits } from './matmul-job';
 import { type MatmulPlan, runUnits, unitCount } from './matmul-plan';
 import {
   ACTIVE,
@@ -175,55 +175,73 @@ function runAlone(plan: MatmulPlan, size: number): TypedArray {
   return out;
 }
 
+/** What the caller writes while no worker is inside a job: the workers' message (if any) and its unit function. */
+interface WrittenJob {
+  readonly message?: UnitJobMessage;
+  readonly run: (unit: number) => void;
+}
+
+/**
+ * The protocol every pool job follows: claim the control block, let `write(seq)` fill in the job, publish
+ * it, take units on this thread when `callerWorks`, and wait. 'unavailable' means the pool could not run
+ * it (given up now or before), 'failed' that some unit threw on a worker; either way the caller computes
+ * everything itself, into its own arrays. Workers-only runs (tests) throw instead, naming `label`.
+ */
+function runJob(
+  label: () => string,
+  total: number,
+  threads: number,
+  callerWorks: boolean,
+  write: (seq: number) => WrittenJob,
+): 'done' | 'failed' | 'unavailable' {
+  ensureWorkers(threads - 1);
+  if (!beginWrite()) {
+    abandoned = true;
+    if (!callerWorks)
+      throw new Error(`${label()}: a worker did not leave its job within ${LEAVE_TIMEOUT_MS} ms`);
+    return 'unavailable';
+  }
+  const control = poolControl();
+  const job = write(Atomics.load(control, SEQ) + 1);
+  publish(threads - 1, job.message);
+  const counters = jobCounters(control);
+  if (callerWorks) takeUnitsOf(counters, total, job.run);
+  // Workers-only runs must fail, not hang, when a worker never starts. A normal run waits only for units
+  // in flight; one that makes no progress for LEAVE_TIMEOUT_MS means a worker died inside a unit: the
+  // caller gives the pool up (the shared arrays may still change).
+  if (!waitForUnits(counters, total, callerWorks ? LEAVE_TIMEOUT_MS : 60_000)) {
+    if (!callerWorks) {
+      throw new Error(`${label()}: workers did not finish ${total} units within 60 s (were they started?)`);
+    }
+    abandoned = true;
+    return 'unavailable';
+  }
+  const failed = failedUnits(counters);
+  // Only workers-only runs report it; otherwise the caller recomputes, so a broken worker costs time,
+  // never a wrong result or a hang, and a genuine kernel error surfaces on the caller.
+  if (failed > 0 && !callerWorks)
+    throw new Error(`${label()}: ${failed} of ${total} units threw on worker threads`);
+  return failed > 0 ? 'failed' : 'done';
+}
+
 /**
  * Runs all units of `plan` on `threads` threads (the caller and threads - 1 workers; only the workers when
  * `callerWorks` is false) and returns a fresh dense output of `size` elements with the operands' type.
  */
 export function runOnPool(plan: MatmulPlan, size: number, threads: number, callerWorks: boolean): TypedArray {
   if (abandoned || !nodeThreads()) return runAlone(plan, size);
-  ensureWorkers(threads - 1);
-  if (!beginWrite()) {
-    abandoned = true;
-    if (!callerWorks)
-      throw new Error(`matmul pool: a worker did not leave its job within ${LEAVE_TIMEOUT_MS} ms`);
-    return runAlone(plan, size);
-  }
-  const shared = sharePlan(plan, size);
   const dtype = dtypeOf(plan.a);
-  const control = poolControl();
-  writeJob(control, shared, dtype, threads - 1, bufs.epoch);
-  const job: MatmulJob = {
-    plan: shared,
-    out: slotArray(bufs.out, dtype).subarray(0, size),
-    control: jobCounters(control),
-  };
-  publish(threads - 1);
-  if (callerWorks) takeUnits(job);
-  // Workers-only runs (tests) must fail, not hang, when a worker never starts. A normal run waits only
-  // for units in flight; one that makes no progress for LEAVE_TIMEOUT_MS means a worker died inside a
-  // unit: the caller gives the pool up and recomputes into its own array (the shared one may still change).
-  if (!waitForJob(job, callerWorks ? LEAVE_TIMEOUT_MS : 60_000)) {
-    if (callerWorks) {
-      abandoned = true;
-      return runAlone(plan, size);
-    }
-    throw new Error(
-      `matmul pool: workers did not finish ${unitCount(plan)} units within 60 s (were they started?)`,
-    );
-  }
-  const failed = failedUnits(job);
-  if (failed > 0) {
-    // Only workers-only runs (tests) report it; otherwise the caller recomputes every unit itself, so a
-    // broken worker costs time, never a wrong result or a hang, and a genuine kernel error surfaces here.
-    if (!callerWorks) {
-      throw new Error(
-        `matmul pool: ${failed} of ${unitCount(plan)} units threw on worker threads (M=${plan.M}, K=${plan.K}, N=${plan.N})`,
-      );
-    }
-    runUnits(job.plan, job.out, 0, unitCount(plan));
-  }
+  const total = unitCount(plan);
+  const label = () => `matmul pool (M=${plan.M}, K=${plan.K}, N=${plan.N})`;
+  const outcome = runJob(label, total, threads, callerWorks, () => {
+    const shared = sharePlan(plan, size);
+    writeJob(poolControl(), shared, dtype, threads - 1, bufs.epoch);
+    const out = slotArray(bufs.out, dtype).subarray(0, size);
+    return { run: (u) => runUnits(shared, out, u, u + 1) };
+  });
+  if (outcome !== 'done') return runAlone(plan, size);
   const out = allocate(dtype, size);
-  out.set(job.out);
+  out.set(slotArray(bufs.out, dtype).subarray(0, size));
   return out;
 }
 
@@ -234,7 +252,7 @@ export interface PreparedJob {
 }
 
 /**
- * Runs `total` units of a message-described job (attention) on `threads` threads. `prepare(buffers)` runs
+ * Runs `total` units of a message-described job (attention) on `threads` threads. `prepare(seq)` runs
  * while the job is written (no worker inside one): it copies the operands into extra slots (reserveExtra),
  * and gets the sequence number the message must carry. Returns false when the pool cannot run it or a
  * worker failed (the caller then computes everything itself, into its own arrays): results never depend on it.
@@ -246,32 +264,20 @@ export function runMessageJob(
   prepare: (seq: number) => PreparedJob,
 ): boolean {
   if (abandoned || !nodeThreads() || threads < 2 || total < 2) return false;
-  ensureWorkers(threads - 1);
-  if (!beginWrite()) {
-    abandoned = true;
-    if (!callerWorks) throw new Error(`pool: a worker did not leave its job within ${LEAVE_TIMEOUT_MS} ms`);
-    return false;
-  }
-  const control = poolControl();
-  const job = prepare(Atomics.load(control, SEQ) + 1);
-  writeMessageJob(control, threads - 1, bufs.epoch);
-  publish(threads - 1, job.message);
-  const counters = jobCounters(control);
-  if (callerWorks) takeUnitsOf(counters, total, job.run);
-  if (!waitForUnits(counters, total, callerWorks ? LEAVE_TIMEOUT_MS : 60_000)) {
-    if (callerWorks) {
-      abandoned = true;
-      return false;
-    }
-    throw new Error(
-      `pool: workers did not finish ${total} ${job.message.job} units within 60 s (were they started?)`,
-    );
-  }
-  const failed = failedUnits(counters);
-  if (failed > 0 && !callerWorks) {
-    throw new Error(`pool: ${failed} of ${total} ${job.message.job} units threw on worker threads`);
-  }
-  return failed === 0;
+  let kind = 'message';
+  const outcome = runJob(
+    () => `pool (${kind} job)`,
+    total,
+    threads,
+    callerWorks,
+    (seq) => {
+      const job = prepare(seq);
+      kind = job.message.job;
+      writeMessageJob(poolControl(), threads - 1, bufs.epoch);
+      return job;
+    },
+  );
+  return outcome === 'done';
 }
 
 /** The scratch buffers now in use (a message-described job's caller reads its slots through them). */
