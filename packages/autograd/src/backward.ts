@@ -72,9 +72,11 @@ function propagate(root: Tensor, grad: Tensor | undefined, opts: BackwardOptions
         if (held === undefined) continue;
         grads.delete(t);
         let g = held;
-        if (t.hooks.length > 0) buffers.escape(held);
-        for (const hook of t.hooks) g = hook(g) ?? g;
-        if (t.hooks.length > 0) buffers.escape(g);
+        if (t.hooks.length > 0) {
+          buffers.escape(held);
+          for (const hook of t.hooks) g = hook(g) ?? g;
+          buffers.escape(g);
+        }
         if (sink(t, g, createGraph)) buffers.escape(g);
         const node = t.node;
         if (!node) {

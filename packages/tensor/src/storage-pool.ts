@@ -37,9 +37,9 @@ export function closeAllocationLog(log: WeakSet<TypedArray>): void {
   openLogs.pop();
 }
 
-/** Records a fresh or reused allocation in the innermost open log. */
+/** Records a fresh or reused allocation in the innermost open log (arrays too small to pool are not). */
 export function logAllocation(data: TypedArray): void {
-  if (openLogs.length > 0) openLogs[openLogs.length - 1].add(data);
+  if (openLogs.length > 0 && data.length >= MIN_POOLED_LENGTH) openLogs[openLogs.length - 1].add(data);
 }
 
 /** A pooled array of exactly n elements, zero-filled, or null when none waits. */

@@ -12,7 +12,7 @@ import { NDArray } from '../ndarray';
 import { expNonPositive } from './attention-exp';
 import { gemm64, WORK } from './attention-gemm';
 import { type AttentionPlan, checkSaved, planAttention } from './attention-plan';
-import { applyMask, loadRows, storeRows, type TileLayout, tileLayout } from './attention-scratch';
+import { applyMask, loadHeadRows, storeRows, type TileLayout, tileLayout } from './attention-scratch';
 
 /** The saved forward values and the output gradient. */
 interface Saved {
@@ -76,21 +76,19 @@ export function backwardGroup(
   const heads = plan.headsOf[g];
   if (heads.length === 0 || T === 0 || S === 0) return; // dq stays 0 when there are no keys
   const { out, lse, weights, dOut } = saved;
-  loadRows(k.data, k.offset + b * k.strides[0] + g * k.strides[1], k.strides[2], k.strides[3], S, D, w.K, 1);
-  loadRows(v.data, v.offset + b * v.strides[0] + g * v.strides[1], v.strides[2], v.strides[3], S, Dv, w.V, 1);
+  loadHeadRows(k, b, g, 0, S, D, w.K, 1);
+  loadHeadRows(v, b, g, 0, S, Dv, w.V, 1);
   WORK.fill(0, w.dK, w.dK + S * D);
   WORK.fill(0, w.dV, w.dV + S * Dv);
   for (const h of heads) {
     for (let t0 = 0; t0 < T; t0 += w.chunk) {
       const rows = Math.min(w.chunk, T - t0);
       const row0 = (b * Hq + h) * T + t0;
-      const at = (x: NDArray) => x.offset + b * x.strides[0] + h * x.strides[1] + t0 * x.strides[2];
-      loadRows(q.data, at(q), q.strides[2], q.strides[3], rows, D, w.Q, scale);
-      loadRows(dOut.data, at(dOut), dOut.strides[2], dOut.strides[3], rows, Dv, w.dO, 1);
-      loadRows(out.data, at(out), out.strides[2], out.strides[3], rows, Dv, w.O, 1);
-      loadRows(lse.data, at(lse), lse.strides[2], 0, rows, 1, w.L, 1);
-      if (weights)
-        loadRows(weights.data, at(weights), weights.strides[2], weights.strides[3], rows, S, w.P, 1);
+      loadHeadRows(q, b, h, t0, rows, D, w.Q, scale);
+      loadHeadRows(dOut, b, h, t0, rows, Dv, w.dO, 1);
+      loadHeadRows(out, b, h, t0, rows, Dv, w.O, 1);
+      loadHeadRows(lse, b, h, t0, rows, 1, w.L, 1);
+      if (weights) loadHeadRows(weights, b, h, t0, rows, S, w.P, 1);
       else recomputeP(plan, w, b, h, t0, rows);
       gemm64(w.dO, Dv, 1, w.V, 1, Dv, w.dP, S, rows, S, Dv, false); // dP: (rows, Dv) @ (Dv, S)
       gemm64(w.P, 1, S, w.dO, Dv, 1, w.dV, Dv, S, Dv, rows, true); // dv += p^T dOut: (S, rows) @ (rows, Dv)

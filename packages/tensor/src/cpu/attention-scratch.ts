@@ -4,6 +4,7 @@
  * tiles, so the hot products see one array.
  */
 import type { TypedArray } from '../dtype';
+import type { NDArray } from '../ndarray';
 import { WORK } from './attention-gemm';
 import type { AttentionPlan } from './attention-plan';
 
@@ -60,7 +61,7 @@ export function tileLayout(plan: AttentionPlan): TileLayout | null {
 }
 
 /** WORK[at + r * cols + c] = src[base + r * rs + c * cs] * mul for r < rows, c < cols. */
-export function loadRows(
+function loadRows(
   src: TypedArray,
   base: number,
   rs: number,
@@ -74,6 +75,24 @@ export function loadRows(
   for (let r = 0; r < rows; r++) {
     for (let c = 0, p = base + r * rs; c < cols; c++, p += cs) WORK[o++] = src[p] * mul;
   }
+}
+
+/**
+ * Rows t0 .. t0 + rows of head h in batch b of a (B, H, T, cols) view (or a (B, H, T) one, cols = 1) into
+ * WORK at `at`, times `mul`.
+ */
+export function loadHeadRows(
+  x: NDArray,
+  b: number,
+  h: number,
+  t0: number,
+  rows: number,
+  cols: number,
+  at: number,
+  mul: number,
+): void {
+  const base = x.offset + b * x.strides[0] + h * x.strides[1] + t0 * x.strides[2];
+  loadRows(x.data, base, x.strides[2], x.rank > 3 ? x.strides[3] : 0, rows, cols, at, mul);
 }
 
 /** dst[base + i] = WORK[at + i] * mul for i < n: a tile written into a dense output. */

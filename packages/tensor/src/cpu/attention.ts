@@ -9,7 +9,7 @@ import { NDArray } from '../ndarray';
 import { expNonPositive } from './attention-exp';
 import { gemm64, WORK } from './attention-gemm';
 import { type AttentionPlan, planAttention } from './attention-plan';
-import { applyMask, loadRows, storeRows, type TileLayout, tileLayout } from './attention-scratch';
+import { applyMask, loadHeadRows, storeRows, type TileLayout, tileLayout } from './attention-scratch';
 
 /**
  * out = softmax(q k[kvHead]^T * scale, masked) v[kvHead], lse = logsumexp of each masked score row.
@@ -63,13 +63,12 @@ export function forwardGroup(
     for (const h of heads) lse.fill(Number.NEGATIVE_INFINITY, (b * Hq + h) * T, (b * Hq + h + 1) * T);
     return;
   }
-  loadRows(k.data, k.offset + b * k.strides[0] + g * k.strides[1], k.strides[2], k.strides[3], S, D, w.K, 1);
-  loadRows(v.data, v.offset + b * v.strides[0] + g * v.strides[1], v.strides[2], v.strides[3], S, Dv, w.V, 1);
+  loadHeadRows(k, b, g, 0, S, D, w.K, 1);
+  loadHeadRows(v, b, g, 0, S, Dv, w.V, 1);
   for (const h of heads) {
     for (let t0 = 0; t0 < T; t0 += w.chunk) {
       const rows = Math.min(w.chunk, T - t0);
-      const qBase = q.offset + b * q.strides[0] + h * q.strides[1] + t0 * q.strides[2];
-      loadRows(q.data, qBase, q.strides[2], q.strides[3], rows, D, w.Q, scale);
+      loadHeadRows(q, b, h, t0, rows, D, w.Q, scale);
       gemm64(w.Q, D, 1, w.K, 1, D, w.P, S, rows, S, D, false); // s: (rows, D) @ (D, S)
       applyMask(plan, b, h, t0, rows, w.P);
       const row0 = (b * Hq + h) * T + t0;

@@ -100,7 +100,6 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     geluBackward: geluBackwardKernel,
     layerNorm: layerNormKernel,
     layerNormBackward: layerNormBackwardKernel,
-    // Shapes too large for the fused kernel's workspace are composed from this backend's kernels.
     // Large calls run on the worker pool by (batch, KV head); shapes too large for the fused kernel's
     // workspace are composed from this backend's kernels.
     attention: (q, k, v, kvHead, scale, mask, keepWeights) =>
