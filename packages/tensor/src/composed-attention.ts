@@ -25,14 +25,15 @@ function scores(be: Backend, q: NDArray, k: NDArray, v: NDArray, kvHead: Int32Ar
 
 /** `value` as a stride-0 view of x's shape and dtype. */
 function constant(value: number, x: NDArray): NDArray {
-  const one = NDArray.of(x.dtype === 'float64' ? Float64Array.of(value) : Float32Array.of(value), [1]);
-  return one.reshape(x.shape.map(() => 1)).expand(x.shape);
+  return NDArray.of(x.dtype === 'float64' ? Float64Array.of(value) : Float32Array.of(value), []).expand(
+    x.shape,
+  );
 }
 
 /** The mask as a (B, Hq, T, S) view, plus a (B, Hq, T) flag per fully blocked row (null when none is). */
 function maskOf(mask: NDArray | null, shape: readonly number[]) {
   if (mask === null) return null;
-  const m = mask.reshape([...Array<number>(4 - mask.rank).fill(1), ...mask.shape]).expand(shape);
+  const m = mask.expand(shape); // expand left-pads the rank
   const v = m.values();
   const S = shape[3];
   const blockedRows = new Uint8Array(v.length / S);
@@ -48,13 +49,24 @@ function maskOf(mask: NDArray | null, shape: readonly number[]) {
   return { m, blockedRows: anyBlocked ? blockedRows : null };
 }
 
-/** x with rows r (of `rowLen` elements) where flags[r] is set replaced by `value` (a CPU-side where). */
-function setRows(be: Backend, x: NDArray, flags: Uint8Array, value: number): NDArray {
+/** x with `value` wherever `flags` (shaped `flagShape`, broadcast to x) is set: a where with a host-made condition. */
+function whereFlags(
+  be: Backend,
+  x: NDArray,
+  flags: Uint8Array,
+  flagShape: readonly number[],
+  value: number,
+): NDArray {
   const keep = NDArray.of(
     Float32Array.from(flags, (f) => 1 - f),
-    [...x.shape.slice(0, 3), 1],
+    flagShape,
   ).expand(x.shape);
   return be.where(keep, x, constant(value, x));
+}
+
+/** x (B, H, T, C) with the rows flagged in `flags` (B * H * T) replaced by `value`. */
+function setRows(be: Backend, x: NDArray, flags: Uint8Array, value: number): NDArray {
+  return whereFlags(be, x, flags, [...x.shape.slice(0, 3), 1], value);
 }
 
 /** Backend.attention composed from `be`'s kernels; empty shapes go to `small`'s attention. */
@@ -128,9 +140,5 @@ function nanKvHeads(be: Backend, dv: NDArray, blockedRows: Uint8Array, kvHead: I
       flags[Math.floor(bh / Hq) * Hkv + kvHead[bh % Hq]] = 1;
     }
   }
-  const keep = NDArray.of(
-    Float32Array.from(flags, (f) => 1 - f),
-    [B, Hkv, 1, 1],
-  ).expand(dv.shape);
-  return be.where(keep, dv, constant(Number.NaN, dv));
+  return whereFlags(be, dv, flags, [B, Hkv, 1, 1], Number.NaN);
 }
