@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ARG_REDUCE_OPS, type Backend, REDUCE_OPS, zeros } from '../src/index';
-import { arrayArb, layoutArray, shapeArb } from './arrays';
+import { arrayArb, LAYOUTS, layoutArray, shapeArb } from './arrays';
 import { expectClose, RUNS } from './contract-helpers';
 import * as ref from './reference';
 
@@ -75,7 +75,7 @@ export function describeReductions(be: Backend): void {
                 x: fc
                   .tuple(
                     fc.array(fc.integer({ min: -2, max: 2 }), { minLength: 1, maxLength: 40 }),
-                    fc.constantFrom('dense', 'permuted', 'strided', 'expanded', 'offset' as const),
+                    fc.constantFrom(...LAYOUTS),
                     fc.nat(3),
                   )
                   .map(([v, l, k]) => layoutArray(v, s, l, 'float32', k)),

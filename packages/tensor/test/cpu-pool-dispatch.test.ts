@@ -13,12 +13,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planMatmul } from '../src/cpu/matmul';
 import { jobCounters, newPoolControl, type PoolBuffers, readJob, writeJob } from '../src/cpu/pool-control';
-import { createCpuBackend, type DType, Rng, uniform } from '../src/index';
+import { type DType, Rng, uniform } from '../src/index';
+import { oneThread, workersOnly } from './thread-backends';
 
-const oneThread = createCpuBackend({ threading: { threads: 1, minMacs: 0 } });
-/** Workers only: every unit goes through the shared control block. */
-const workersOnly = (threads: number) =>
-  createCpuBackend({ threading: { threads, minMacs: 0, callerWorks: false } });
 const pooled = [2, 4, 3].map(workersOnly);
 
 function sharedSlot(n: number) {

@@ -11,15 +11,13 @@ import { type MatmulPlan, runUnits, tileForThreads, unitCount } from '../src/cpu
 import { type Backend, createCpuBackend, fromArray, type NDArray, Rng, uniform } from '../src/index';
 import { type Layout, layoutArray } from './arrays';
 import { describeBackend } from './backend-contract';
+import { oneThread, workersOnly } from './thread-backends';
 
 describeBackend('cpu-threads', () =>
   createCpuBackend({ name: 'cpu-threads', threading: { threads: 3, minMacs: 0, callerWorks: false } }),
 );
 
-const oneThread = createCpuBackend({ threading: { threads: 1, minMacs: 0 } });
-const pooled = [2, 3, 4].map((threads) =>
-  createCpuBackend({ threading: { threads, minMacs: 0, callerWorks: false } }),
-);
+const pooled = [2, 3, 4].map(workersOnly);
 
 /** Operands (batch, M, K) @ (K, N) in the given layouts, values from a seeded generator. */
 function operands(
