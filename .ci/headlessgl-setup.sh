@@ -12,21 +12,7 @@ cd "$(dirname "$0")/.."
 # xvfb-run, libGL + Mesa's DRI drivers (llvmpipe renders when there is no GPU).
 pkgs=(build-essential python3 pkg-config libx11-dev libxext-dev libxi-dev libgl1-mesa-dev
   libgl1 libgl1-mesa-dri xvfb xauth)
-if ! dpkg -s "${pkgs[@]}" >/dev/null 2>&1; then
-  installed=0
-  for attempt in 1 2 3 4 5 6; do
-    if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}"; then
-      installed=1
-      break
-    fi
-    echo "headlessgl-setup: apt busy or failed (attempt $attempt), retrying in 10 s" >&2
-    sleep 10
-  done
-  if [ "$installed" != 1 ]; then
-    echo "headlessgl-setup: apt-get install ${pkgs[*]} failed 6 times" >&2
-    exit 1
-  fi
-fi
+bash .ci/apt-install.sh headlessgl-setup "${pkgs[@]}"
 
 # The gl that @gqa-lab/tensor's gpu.js loads (pnpm keeps one copy per peer-dependency variant; build that one).
 gl_dir="$(cd packages/tensor && node -e '
