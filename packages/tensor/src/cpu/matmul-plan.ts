@@ -38,7 +38,12 @@ export interface MatmulPlan {
 
 /** Number of work units of a plan. */
 export function unitCount(plan: MatmulPlan): number {
-  return plan.aOffsets.length * Math.ceil(plan.M / plan.unitRows) * Math.ceil(plan.N / plan.unitCols);
+  return unitsOfTiles(plan, plan.unitRows, plan.unitCols);
+}
+
+/** How many units the plan would have with rows x cols tiles. */
+function unitsOfTiles(plan: MatmulPlan, rows: number, cols: number): number {
+  return plan.aOffsets.length * Math.ceil(plan.M / rows) * Math.ceil(plan.N / cols);
 }
 
 /** Smallest unit tiles the pool uses: below these a unit's overhead (packing, dispatch) outweighs its work. */
@@ -56,7 +61,7 @@ export function tileForThreads(plan: MatmulPlan, threads: number): MatmulPlan {
   const want = UNITS_PER_THREAD * threads;
   let rows = plan.unitRows;
   let cols = plan.unitCols;
-  const count = () => plan.aOffsets.length * Math.ceil(plan.M / rows) * Math.ceil(plan.N / cols);
+  const count = () => unitsOfTiles(plan, rows, cols);
   while (count() < want && rows > MIN_UNIT_ROWS && plan.M > rows / 2) rows /= 2;
   while (count() < want && cols >= 2 * MIN_UNIT_COLS) cols = Math.ceil(cols / 8) * 4;
   return rows === plan.unitRows && cols === plan.unitCols
