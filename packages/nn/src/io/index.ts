@@ -9,6 +9,8 @@ export {
 } from './atomic-write';
 export { fromNDArray, toFloat32, toNDArray } from './convert';
 export { SAFE_DTYPE_BYTES, type SafeDType, type SafeTensor, type SafeTensorData } from './dtypes';
+export { FileFormatError, keyPathOf, parseJsonText, parseWithSchema } from './file-format-error';
+export { f8e4m3ToFloat32, f8e5m2ToFloat32 } from './float8';
 export {
   bf16BitsToFloat32,
   f16BitsToFloat32,
@@ -17,7 +19,27 @@ export {
   float32ToBf16Bits,
   float32ToF16Bits,
 } from './half-float';
+export {
+  DEFAULT_READ_LIMITS,
+  READ_LIMIT_ENV,
+  ReadLimitError,
+  type ReadLimits,
+  raiseHint,
+  readLimits,
+} from './read-limits';
+export {
+  DEFAULT_READ_PART_BYTES,
+  NotARegularFileError,
+  type ReadRegularFileOptions,
+  readRegularFile,
+  readRegularTextFile,
+} from './read-regular-file';
 export { SafetensorsError, type SafetensorsErrorCode } from './safetensors-error';
 export { loadSafetensorsFile, saveSafetensorsFile } from './safetensors-file';
-export { MAX_HEADER_BYTES, type ParsedSafetensors, parseSafetensors } from './safetensors-parse';
+export {
+  MAX_HEADER_BYTES,
+  type ParsedSafetensors,
+  parseSafetensors,
+  type SafetensorsLimits,
+} from './safetensors-parse';
 export { type SerializeOptions, serializeSafetensors } from './safetensors-serialize';

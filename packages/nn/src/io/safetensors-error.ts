@@ -7,8 +7,10 @@
 export type SafetensorsErrorCode =
   /** Fewer than 8 bytes: no room for the u64 header length. */
   | 'FILE_TOO_SMALL'
-  /** The declared header length exceeds the 100 MB limit. */
+  /** The declared header length exceeds the header limit (default 100 MB). */
   | 'HEADER_TOO_LARGE'
+  /** A tensor holds more bytes than the tensor limit (default 4 GiB). */
+  | 'TENSOR_TOO_LARGE'
   /** The declared header runs past the end of the file. */
   | 'HEADER_OUT_OF_BOUNDS'
   /** The header bytes are not valid UTF-8. */
@@ -23,7 +25,7 @@ export type SafetensorsErrorCode =
   | 'DUPLICATE_KEY'
   /** A tensor entry is not an object with exactly dtype, shape and data_offsets. */
   | 'INVALID_ENTRY'
-  /** A dtype outside F32, F16, BF16, F64, I32, I64, U8. */
+  /** A dtype the safetensors format does not define (see SAFE_DTYPE_BYTES). */
   | 'UNKNOWN_DTYPE'
   /** A shape that is not an array of non-negative safe integers. */
   | 'INVALID_SHAPE'

@@ -3,12 +3,16 @@
  * SafetensorsError before any byte outside the file could be touched.
  */
 import { HOST_IS_LITTLE_ENDIAN, type SafeTensor, typedArrayFor } from './dtypes';
+import { DEFAULT_READ_LIMITS, type ReadLimits, raiseHint } from './read-limits';
 import { SafetensorsError } from './safetensors-error';
 import { parseHeaderJson } from './safetensors-header';
 import { checkLayout } from './safetensors-layout';
 
-/** Largest header the reader accepts, as in the reference implementation. */
-export const MAX_HEADER_BYTES = 100_000_000;
+/** Largest header the reader accepts by default, as in the reference implementation. */
+export const MAX_HEADER_BYTES = DEFAULT_READ_LIMITS.maxHeaderBytes;
+
+/** The limits parseSafetensors applies (defaults: DEFAULT_READ_LIMITS). */
+export type SafetensorsLimits = Pick<ReadLimits, 'maxHeaderBytes' | 'maxTensorBytes'>;
 
 export interface ParsedSafetensors {
   tensors: Map<string, SafeTensor>;
@@ -19,8 +23,13 @@ export interface ParsedSafetensors {
  * Parses a whole safetensors file. Tensors come back in offset order, each owning a fresh copy of its
  * bytes (so unaligned offsets and a pooled Buffer are both fine, and mutating `bytes` later is harmless).
  */
-export function parseSafetensors(bytes: Uint8Array): ParsedSafetensors {
+export function parseSafetensors(
+  bytes: Uint8Array,
+  limits: Partial<SafetensorsLimits> = {},
+): ParsedSafetensors {
   assertLittleEndianHost();
+  const maxHeaderBytes = limits.maxHeaderBytes ?? DEFAULT_READ_LIMITS.maxHeaderBytes;
+  const maxTensorBytes = limits.maxTensorBytes ?? DEFAULT_READ_LIMITS.maxTensorBytes;
   if (bytes.length < 8) {
     throw new SafetensorsError(
       'FILE_TOO_SMALL',
@@ -28,10 +37,10 @@ export function parseSafetensors(bytes: Uint8Array): ParsedSafetensors {
     );
   }
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (headerLength > BigInt(MAX_HEADER_BYTES)) {
+  if (headerLength > BigInt(maxHeaderBytes)) {
     throw new SafetensorsError(
       'HEADER_TOO_LARGE',
-      `header length ${headerLength} exceeds ${MAX_HEADER_BYTES}`,
+      `header length ${headerLength} exceeds ${maxHeaderBytes}; ${raiseHint('maxHeaderBytes')}`,
     );
   }
   if (8n + headerLength > BigInt(bytes.length)) {
@@ -59,6 +68,14 @@ export function parseSafetensors(bytes: Uint8Array): ParsedSafetensors {
   const { entries, metadata } = parseHeaderJson(headerText);
   const sorted = checkLayout(entries, bytes.length - dataStart);
   const tensors = new Map<string, SafeTensor>();
+  for (const { name, begin, end } of sorted) {
+    if (end - begin > maxTensorBytes)
+      throw new SafetensorsError(
+        'TENSOR_TOO_LARGE',
+        `tensor ${JSON.stringify(name)} holds ${end - begin} bytes, over ${maxTensorBytes}; ${raiseHint('maxTensorBytes')}`,
+        name,
+      );
+  }
   for (const { name, dtype, shape, begin, end } of sorted) {
     // A fresh buffer at offset 0 is aligned for every element size. (Not bytes.slice(): on a Node
     // Buffer that returns a view into the shared pool, not a copy.)

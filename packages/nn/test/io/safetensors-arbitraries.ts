@@ -2,7 +2,23 @@
 import fc from 'fast-check';
 import type { SafeDType, SafeTensor } from '../../src/io';
 
-export const ALL_DTYPES: SafeDType[] = ['F32', 'F16', 'BF16', 'F64', 'I32', 'I64', 'U8'];
+export const ALL_DTYPES: SafeDType[] = [
+  'F32',
+  'F16',
+  'BF16',
+  'F64',
+  'I32',
+  'I64',
+  'U8',
+  'BOOL',
+  'I8',
+  'I16',
+  'U16',
+  'U32',
+  'U64',
+  'F8_E4M3',
+  'F8_E5M2',
+];
 
 /** Shapes of rank 0..4 with small dims, zeros included (so 0-element and rank-0 tensors appear). */
 export const shapeArb = fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 4 });
@@ -15,16 +31,25 @@ function count(shape: number[]): number {
 export function tensorArb(dtype: SafeDType): fc.Arbitrary<SafeTensor> {
   return shapeArb.chain((shape) => {
     const n = { minLength: count(shape), maxLength: count(shape) };
-    const data = {
+    const u16 = fc.array(fc.integer({ min: 0, max: 0xffff }), n).map((a) => Uint16Array.from(a));
+    const data: Record<SafeDType, fc.Arbitrary<SafeTensor['data']>> = {
       F32: fc.float32Array(n),
-      F16: fc.array(fc.integer({ min: 0, max: 0xffff }), n).map((a) => Uint16Array.from(a)),
-      BF16: fc.array(fc.integer({ min: 0, max: 0xffff }), n).map((a) => Uint16Array.from(a)),
+      F16: u16,
+      BF16: u16,
       F64: fc.float64Array(n),
       I32: fc.int32Array(n),
       I64: fc.bigInt64Array(n),
       U8: fc.uint8Array(n),
-    }[dtype];
-    return data.map((d): SafeTensor => ({ dtype, shape, data: d }));
+      BOOL: fc.array(fc.boolean(), n).map((a) => Uint8Array.from(a, (b) => (b ? 1 : 0))),
+      I8: fc.int8Array(n),
+      I16: fc.int16Array(n),
+      U16: u16,
+      U32: fc.uint32Array(n),
+      U64: fc.bigUint64Array(n),
+      F8_E4M3: fc.uint8Array(n),
+      F8_E5M2: fc.uint8Array(n),
+    };
+    return data[dtype].map((d): SafeTensor => ({ dtype, shape, data: d }));
   });
 }
 

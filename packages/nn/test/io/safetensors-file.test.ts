@@ -67,6 +67,6 @@ describe('safetensors files', () => {
 
   it('a missing file names the path', async () => {
     const path = join(dir, 'missing.safetensors');
-    await expect(loadSafetensorsFile(path)).rejects.toThrow(`${path}: cannot read safetensors file`);
+    await expect(loadSafetensorsFile(path)).rejects.toThrow(`${path}: cannot open: no such file`);
   });
 });
