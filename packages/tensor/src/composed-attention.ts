@@ -7,7 +7,7 @@
  * -Infinity afterwards.
  */
 import type { AttentionKernelGrads, AttentionKernelResult, Backend } from './backend';
-import { checkSaved, planAttention } from './cpu/attention-plan';
+import { checkSaved, planAttention } from './checks/attention';
 import { NDArray } from './ndarray';
 
 /** A masked score: far below any real one, so exp(masked - rowMax) is 0 in float32. */

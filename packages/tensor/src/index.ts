@@ -4,8 +4,10 @@ export * from './creation';
 export * from './dtype';
 export * from './gpujs';
 export * from './ndarray';
+export * from './reference';
 export * from './registry';
 export * from './rng';
+export * from './select-backend';
 export * from './shape';
 export {
   clearStoragePool,

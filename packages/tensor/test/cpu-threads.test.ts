@@ -1,21 +1,16 @@
 /**
- * The CPU backend with its matmul on the worker pool: the whole backend contract with every matmul
- * shared between threads (minMacs 0), and properties that the matmul result is bit-identical for any
- * thread count and for the direct and packed paths where both sum in the same order.
+ * The CPU backend with its matmul on the worker pool: properties that the matmul result is bit-identical for
+ * any thread count and for the direct and packed paths where both sum in the same order (the whole backend
+ * contract runs on the pool as the 'cpu-pool' tier of backends.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planMatmul } from '../src/cpu/matmul';
 import { failedUnits, newControl, takeUnits, waitForJob } from '../src/cpu/matmul-job';
 import { type MatmulPlan, runUnits, tileForThreads, unitCount } from '../src/cpu/matmul-plan';
-import { type Backend, createCpuBackend, fromArray, type NDArray, Rng, uniform } from '../src/index';
+import { type Backend, fromArray, type NDArray, Rng, uniform } from '../src/index';
 import { type Layout, layoutArray } from './arrays';
-import { describeBackend } from './backend-contract';
 import { oneThread, workersOnly } from './thread-backends';
-
-describeBackend('cpu-threads', () =>
-  createCpuBackend({ name: 'cpu-threads', threading: { threads: 3, minMacs: 0, callerWorks: false } }),
-);
 
 const pooled = [2, 3, 4].map(workersOnly);
 

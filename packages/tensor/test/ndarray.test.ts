@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromArray, NDArray } from '../src/index';
+import { elements, fromArray, NDArray } from '../src/index';
 import { arrayArb, shapeArb } from './arrays';
-import { elements } from './reference';
 
 describe('NDArray', () => {
   it('contiguous() / clone() / values() keep logical order for every layout and clone never shares storage', () => {

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arange, type NDArray, resolveRange } from '../src/index';
+import { arange, elements, indices, type NDArray, resolveRange } from '../src/index';
 import { shapeArb } from './arrays';
-import { elements, indices } from './reference';
 
 const numbered = (s: readonly number[]): NDArray => arange(s.reduce((p, d) => p * d, 1)).reshape([...s]);
 

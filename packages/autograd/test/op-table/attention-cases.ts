@@ -3,9 +3,8 @@
  * masks), gradients by central differences, and the recorded (createGraph) backward, whose gradcheck checks
  * second derivatives. The mask and head map come from the drawn integers, so gradcheck never perturbs them.
  */
-import { NDArray } from '@gqa-lab/tensor';
+import { elements, NDArray, referenceBackend } from '@gqa-lab/tensor';
 import fc from 'fast-check';
-import { refAttention, refAttentionBackward } from '../../../tensor/test/reference-attention';
 import * as T from '../../src/index';
 import { arr } from './inputs';
 import type { Draw, OpCase } from './types';
@@ -53,8 +52,9 @@ export const ATTENTION_CASES: OpCase[] = [
     run: (d, q, k, v) =>
       T.scaledDotProductAttention(q, k, v, { ...attrsOf(d, q.data, k.data), scale: SCALE }),
     reference: (d, q, k, v) => {
-      const out = refAttention({ q, k, v, scale: SCALE, ...attrsOf(d, q, k) }).out;
-      return { shape: [q.shape[0], q.shape[1], q.shape[2], v.shape[3]], values: out };
+      const { kvHead, mask } = attrsOf(d, q, k);
+      const { out } = referenceBackend.attention(q, k, v, kvHead, SCALE, mask, false);
+      return { shape: [...out.shape], values: elements(out) };
     },
     errors: [
       {
@@ -95,9 +95,11 @@ export const ATTENTION_CASES: OpCase[] = [
         const out = T.scaledDotProductAttention(leaf, k, v, { ...attrsOf(d, q.data, k.data), scale: SCALE });
         return T.grad(T.sum(T.mul(out, w)), [leaf], { createGraph: true })[0];
       }),
-    reference: (d, q, k, v, w) => ({
-      shape: [...q.shape],
-      values: refAttentionBackward({ q, k, v, scale: SCALE, ...attrsOf(d, q, k) }, w).dq,
-    }),
+    reference: (d, q, k, v, w) => {
+      const { kvHead, mask } = attrsOf(d, q, k);
+      const { out, lse } = referenceBackend.attention(q, k, v, kvHead, SCALE, mask, false);
+      const { dq } = referenceBackend.attentionBackward(q, k, v, out, lse, null, w, kvHead, SCALE, mask);
+      return { shape: [...dq.shape], values: elements(dq) };
+    },
   },
 ];

@@ -1,11 +1,19 @@
 /** Op-table rows for element-wise ops: every unary op, every binary op (broadcasting) and the comparisons. */
+
+import {
+  BINARY_FORMULAS,
+  type BinaryOp,
+  COMPARE_FORMULAS,
+  type CompareOp,
+  UNARY_FORMULAS,
+  type UnaryOp,
+} from '@gqa-lab/tensor';
 import fc from 'fast-check';
-import { refBinary, refUnary } from '../../../tensor/test/reference';
 import * as T from '../../src/index';
 import { apart, arr, broadcastPair, broadcastRef, draw, mapValues, small } from './inputs';
 import type { OpCase } from './types';
 
-const UNARY: Record<string, (x: T.Tensor) => T.Tensor> = {
+const UNARY: Record<UnaryOp, (x: T.Tensor) => T.Tensor> = {
   neg: T.neg,
   abs: T.abs,
   exp: T.exp,
@@ -23,7 +31,7 @@ const UNARY: Record<string, (x: T.Tensor) => T.Tensor> = {
   reciprocal: T.reciprocal,
 };
 
-function unaryCase(name: string, lo: number, hi: number, gap = 0, noGrad = false): OpCase {
+function unaryCase(name: UnaryOp, lo: number, hi: number, gap = 0, noGrad = false): OpCase {
   return {
     name,
     inputs: draw(
@@ -33,12 +41,12 @@ function unaryCase(name: string, lo: number, hi: number, gap = 0, noGrad = false
       gap,
     ),
     run: (_d, x) => UNARY[name](x),
-    reference: (_d, x) => mapValues(x, refUnary[name]),
+    reference: (_d, x) => mapValues(x, UNARY_FORMULAS[name]),
     noGrad,
   };
 }
 
-const BINARY: Record<string, (a: T.Tensor, b: T.Tensor) => T.Tensor> = {
+const BINARY: Record<BinaryOp | CompareOp, (a: T.Tensor, b: T.Tensor) => T.Tensor> = {
   add: T.add,
   sub: T.sub,
   mul: T.mul,
@@ -54,8 +62,11 @@ const BINARY: Record<string, (a: T.Tensor, b: T.Tensor) => T.Tensor> = {
   ge: T.ge,
 };
 
+/** The reference formula of every two-operand op. */
+const PAIR_FORMULAS = { ...BINARY_FORMULAS, ...COMPARE_FORMULAS };
+
 function binaryCase(
-  name: string,
+  name: BinaryOp | CompareOp,
   lo: number,
   hi: number,
   gap = 0,
@@ -75,7 +86,7 @@ function binaryCase(
       }),
     ),
     run: (_d, a, b) => BINARY[name](a, b),
-    reference: (_d, a, b) => broadcastRef(a, b, refBinary[name]),
+    reference: (_d, a, b) => broadcastRef(a, b, PAIR_FORMULAS[name]),
     noGrad,
     errors: [
       {

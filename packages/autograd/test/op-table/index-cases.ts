@@ -1,8 +1,7 @@
 /** Op-table rows for index ops: gather, indexSelect, where, scatterAdd and indexAdd. */
-import { NDArray } from '@gqa-lab/tensor';
+import { elements, NDArray } from '@gqa-lab/tensor';
 import fc from 'fast-check';
 import { shapeArb } from '../../../tensor/test/arrays';
-import { elements } from '../../../tensor/test/reference';
 import * as T from '../../src/index';
 import { arr, gatherIndex, maskFor } from './inputs';
 import type { OpCase } from './types';

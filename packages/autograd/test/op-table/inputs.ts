@@ -2,10 +2,9 @@
  * Inputs for the op table: fast-check arbitraries (shapes with size-0 / size-1 dims, non-contiguous layouts,
  * values kept away from kinks) and small plain float64 reference helpers shared by the case files.
  */
-import { broadcastShapes, NDArray, reducedShape } from '@gqa-lab/tensor';
+import { broadcastShapes, elements, flatIndex, indices, NDArray, reducedShape } from '@gqa-lab/tensor';
 import fc from 'fast-check';
 import { LAYOUTS, type Layout, layoutArray, shapeArb } from '../../../tensor/test/arrays';
-import { elements, flatIndex, indices } from '../../../tensor/test/reference';
 import type { Draw, RefResult } from './types';
 
 export const layoutArb = fc.constantFrom<Layout>(...LAYOUTS.filter((l) => l !== 'expanded'));

@@ -7,11 +7,11 @@
  * result does not depend on how (batch, KV head) pairs are scheduled.
  */
 import type { AttentionKernelGrads } from '../backend';
+import { type AttentionPlan, checkSaved, planAttention } from '../checks/attention';
 import { allocate, type TypedArray } from '../dtype';
 import { NDArray } from '../ndarray';
 import { expNonPositive } from './attention-exp';
 import { gemm64, WORK } from './attention-gemm';
-import { type AttentionPlan, checkSaved, planAttention } from './attention-plan';
 import { applyMask, loadHeadRows, storeRows, type TileLayout, tileLayout } from './attention-scratch';
 
 /** The saved forward values and the output gradient. */

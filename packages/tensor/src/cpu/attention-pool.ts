@@ -5,11 +5,11 @@
  * slots (q, k, v are usually views of one qkv array: one copy), outputs are written there and copied out.
  */
 import type { AttentionKernelGrads, AttentionKernelResult } from '../backend';
+import { type AttentionPlan, checkSaved, planAttention } from '../checks/attention';
 import { allocate, type DType, type TypedArray } from '../dtype';
 import { NDArray } from '../ndarray';
 import { forwardGroup } from './attention';
 import { backwardGroup } from './attention-backward';
-import { type AttentionPlan, checkSaved, planAttention } from './attention-plan';
 import { tileLayout } from './attention-scratch';
 import type { MatmulThreading } from './matmul';
 import { type PoolBuffers, type ScratchSlot, slotArray } from './pool-control';

@@ -3,10 +3,11 @@
  * and the NDArrays. Inputs of any layout and dtype are copied once per (batch, head) into dense float64
  * tiles, so the hot products see one array.
  */
+
+import type { AttentionPlan } from '../checks/attention';
 import type { TypedArray } from '../dtype';
 import type { NDArray } from '../ndarray';
 import { WORK } from './attention-gemm';
-import type { AttentionPlan } from './attention-plan';
 
 /** Query rows handled per step at most: bounds the (rows, S) score tile while keeping the products large. */
 const ROW_CHUNK = 64;

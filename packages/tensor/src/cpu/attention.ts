@@ -4,11 +4,11 @@
  * head mapped to it runs against them: GQA without repeating K / V.
  */
 import type { AttentionKernelResult } from '../backend';
+import { type AttentionPlan, planAttention } from '../checks/attention';
 import { allocate, type TypedArray } from '../dtype';
 import { NDArray } from '../ndarray';
 import { expNonPositive } from './attention-exp';
 import { gemm64, WORK } from './attention-gemm';
-import { type AttentionPlan, planAttention } from './attention-plan';
 import { applyMask, loadHeadRows, storeRows, type TileLayout, tileLayout } from './attention-scratch';
 
 /**

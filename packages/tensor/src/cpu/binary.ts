@@ -1,8 +1,9 @@
 /** Element-wise binary and comparison kernels on equal shapes: one tight loop per op. */
 import type { BinaryOp, CompareOp } from '../backend';
+import { checkPair } from '../checks/elementwise';
 import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
-import { assertSameDType, assertSameShape, planWalk } from './walk';
+import { planWalk } from './walk';
 
 /** out = a (op) b element-wise; a and b may be any strided views of equal shape and dtype. */
 export function binaryKernel(op: BinaryOp, a: NDArray, b: NDArray): NDArray {
@@ -83,8 +84,7 @@ export function compareKernel(op: CompareOp, a: NDArray, b: NDArray): NDArray {
 
 /** The checks, output and joint strided walk every two-operand kernel here starts with. */
 function pairWalk(op: string, a: NDArray, b: NDArray) {
-  assertSameShape(op, a, b);
-  assertSameDType(op, a, b);
+  checkPair(op, a, b);
   const { rows, inner, steps, starts } = planWalk(a.shape, [a, b]);
   return {
     out: allocate(a.dtype, a.size),

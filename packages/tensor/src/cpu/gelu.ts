@@ -3,19 +3,15 @@
  * and about ten backward). Math in float64, stored in the input dtype.
  */
 import type { GeluApproximate } from '../backend';
+import { checkFloat, checkPair } from '../checks/elementwise';
 import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
-import { formatShape } from '../shape';
 import { erf, geluExactDerivative } from './erf';
-import { assertSameDType, assertSameShape, planWalk } from './walk';
+import { planWalk } from './walk';
 
 const SQRT1_2 = Math.SQRT1_2;
 const C = Math.sqrt(2 / Math.PI);
 const A = 0.044715;
-
-function checkFloat(op: string, x: NDArray): void {
-  if (x.dtype === 'int32') throw new TypeError(`${op}: int32 input ${formatShape(x.shape)} is not supported`);
-}
 
 /** gelu(x) = 0.5 x (1 + erf(x / sqrt 2)), or 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
 export function geluKernel(x: NDArray, approximate: GeluApproximate): NDArray {
@@ -49,8 +45,7 @@ export function geluKernel(x: NDArray, approximate: GeluApproximate): NDArray {
  */
 export function geluBackwardKernel(x: NDArray, dy: NDArray, approximate: GeluApproximate): NDArray {
   checkFloat('geluBackward', x);
-  assertSameShape('geluBackward', x, dy);
-  assertSameDType('geluBackward', x, dy);
+  checkPair('geluBackward', x, dy);
   const out = allocate(x.dtype, x.size);
   const { rows, inner, steps, starts } = planWalk(x.shape, [x, dy]);
   const [sx, sg] = steps;

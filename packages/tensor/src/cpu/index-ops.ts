@@ -3,20 +3,19 @@
  * same walks with the 1-d index expanded (stride 0) over the other dims, so there are two cores.
  * Every index is checked: out of range -> RangeError naming the kernel, the value, the axis and its size.
  */
+
+import {
+  checkGather,
+  checkIndexAdd,
+  checkIndexVector,
+  checkScatterAdd,
+  outOfRange,
+} from '../checks/index-ops';
 import { allocate, type DType } from '../dtype';
 import { NDArray } from '../ndarray';
-import { contiguousStrides, formatShape, normalizeAxis, type Shape, sizeOf } from '../shape';
+import { contiguousStrides, normalizeAxis, type Shape, sizeOf } from '../shape';
 import type { View } from '../view';
 import { planWalk } from './walk';
-
-function checkIndexDType(op: string, index: NDArray): void {
-  if (index.dtype !== 'int32')
-    throw new TypeError(`${op}: index must be int32, got ${index.dtype} ${formatShape(index.shape)}`);
-}
-
-function outOfRange(op: string, value: number, axis: number, size: number): RangeError {
-  return new RangeError(`${op}: index ${value} is out of range for axis ${axis} of size ${size}`);
-}
 
 /** out[i] = x[i with i[axis] replaced by index[i]], over the shape of `index`. */
 function gatherCore(
@@ -83,22 +82,9 @@ function scatterCore(
   return NDArray.of(out, shape);
 }
 
-/** Throws unless index has `rank` dims and index.shape[d] <= limit[d] for every d but `axis` (torch's rule). */
-function checkIndexShape(op: string, index: NDArray, limit: Shape, axis: number, what: string): void {
-  let ok = index.rank === limit.length;
-  for (let d = 0; ok && d < limit.length; d++) if (d !== axis && index.shape[d] > limit[d]) ok = false;
-  if (!ok) {
-    throw new RangeError(
-      `${op}: index shape ${formatShape(index.shape)} does not fit ${what} shape ${formatShape(limit)} outside axis ${axis}`,
-    );
-  }
-}
-
 /** torch.gather: out has index's shape; out[..i..] = x[..index[..i..] along axis..]. */
 export function gatherKernel(x: NDArray, axis: number, index: NDArray): NDArray {
-  checkIndexDType('gather', index);
-  const ax = normalizeAxis('gather', axis, x.rank);
-  checkIndexShape('gather', index, x.shape, ax, 'x');
+  const ax = checkGather(x, axis, index);
   return gatherCore('gather', x, ax, index, index.shape);
 }
 
@@ -109,14 +95,7 @@ export function scatterAddKernel(
   index: NDArray,
   src: NDArray,
 ): NDArray {
-  checkIndexDType('scatterAdd', index);
-  const ax = normalizeAxis('scatterAdd', axis, shape.length);
-  if (formatShape(index.shape) !== formatShape(src.shape)) {
-    throw new RangeError(
-      `scatterAdd: index shape ${formatShape(index.shape)} must equal src shape ${formatShape(src.shape)}`,
-    );
-  }
-  checkIndexShape('scatterAdd', index, shape, ax, 'output');
+  const ax = checkScatterAdd(shape, axis, index, src);
   return scatterCore('scatterAdd', shape, ax, index, src, src.dtype);
 }
 
@@ -127,9 +106,7 @@ function expandIndex(
   shape: Shape,
   axis: number,
 ): View & { data: Int32Array | Float32Array | Float64Array } {
-  checkIndexDType(op, index);
-  if (index.rank !== 1)
-    throw new RangeError(`${op}: index must be 1-d, got shape ${formatShape(index.shape)}`);
+  checkIndexVector(op, index);
   const strides = shape.map((_, d) => (d === axis ? index.strides[0] : 0));
   return { data: index.data, shape, strides, offset: index.offset };
 }
@@ -149,13 +126,6 @@ export function indexAddKernel(
   index: NDArray,
   src: NDArray,
 ): NDArray {
-  const ax = normalizeAxis('indexAdd', axis, shape.length);
-  const expected = [...shape];
-  expected[ax] = index.shape[0] ?? 0;
-  if (formatShape(src.shape) !== formatShape(expected)) {
-    throw new RangeError(
-      `indexAdd: src shape ${formatShape(src.shape)} must be ${formatShape(expected)} (shape ${formatShape(shape)} with dim ${ax} set to the index length)`,
-    );
-  }
+  const ax = checkIndexAdd(shape, axis, index, src);
   return scatterCore('indexAdd', shape, ax, expandIndex('indexAdd', index, src.shape, ax), src, src.dtype);
 }

@@ -1,10 +1,9 @@
 /**
  * The CPU backend: plain TypeScript loops over typed arrays, one small file per idea.
- * Importing @gqa-lab/tensor registers it as the default backend.
+ * It is the default backend (see select-backend.ts).
  */
 import type { Backend } from '../backend';
 import { composedAttention, composedAttentionBackward } from '../composed-attention';
-import { setDefaultBackendFactory } from '../registry';
 import { attentionKernel } from './attention';
 import { attentionBackwardKernel } from './attention-backward';
 import { attentionBackwardOnPool, attentionOnPool } from './attention-pool';
@@ -115,5 +114,3 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
   };
   return backend;
 }
-
-setDefaultBackendFactory(() => cpuBackend);

@@ -1,21 +1,9 @@
 /** Layer norm over the last dim, forward and backward, statistics in float64. */
 import type { LayerNormGrads, LayerNormResult } from '../backend';
+import { checkLayerNorm, checkLayerNormBackward, rowsOf } from '../checks/layer-norm';
 import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
-import { formatShape } from '../shape';
-import { assertSameShape, planWalk } from './walk';
-
-function checkAffine(op: string, x: NDArray, p: NDArray | null, role: string): void {
-  if (p === null) return;
-  const C = x.shape[x.rank - 1];
-  if (p.rank !== 1 || p.shape[0] !== C) {
-    throw new RangeError(
-      `${op}: ${role} shape ${formatShape(p.shape)} must be [${C}] for x ${formatShape(x.shape)}`,
-    );
-  }
-  if (p.dtype !== x.dtype)
-    throw new TypeError(`${op}: ${role} dtype ${p.dtype} must equal x dtype ${x.dtype}`);
-}
+import { planWalk } from './walk';
 
 function statsShape(x: NDArray): number[] {
   return [...x.shape.slice(0, -1), 1];
@@ -28,16 +16,14 @@ export function layerNormKernel(
   bias: NDArray | null,
   eps: number,
 ): LayerNormResult {
-  if (x.rank < 1) throw new RangeError(`layerNorm: x must have rank >= 1, got ${formatShape(x.shape)}`);
-  checkAffine('layerNorm', x, weight, 'weight');
-  checkAffine('layerNorm', x, bias, 'bias');
+  checkLayerNorm(x, weight, bias);
   const C = x.shape[x.rank - 1];
   const { rows, steps, starts } = planWalk(x.shape, [x], true);
   const d = steps[0];
   const src = x.data;
   const out = allocate(x.dtype, x.size);
-  const means = allocate(x.dtype, sizeOfOuter(x));
-  const rstds = allocate(x.dtype, sizeOfOuter(x));
+  const means = allocate(x.dtype, rowsOf(x));
+  const rstds = allocate(x.dtype, rowsOf(x));
   // Statistics of an empty last dim are undefined (0 / 0), as in torch.
   if (C === 0) {
     means.fill(Number.NaN);
@@ -93,13 +79,6 @@ function affineValues(p: NDArray | null, C: number, fill: number): Float64Array 
   return values;
 }
 
-/** Number of rows (product of all dims but the last), also when the last dim is 0. */
-function sizeOfOuter(x: NDArray): number {
-  let n = 1;
-  for (let i = 0; i < x.rank - 1; i++) n *= x.shape[i];
-  return n;
-}
-
 /**
  * With xhat = (x - mean) * rstd and g = dy * weight:
  * dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), dweight = sum(dy * xhat), dbias = sum(dy) over rows.
@@ -112,15 +91,8 @@ export function layerNormBackwardKernel(
   rstd: NDArray,
   hasBias: boolean,
 ): LayerNormGrads {
-  assertSameShape('layerNormBackward', dy, x);
-  checkAffine('layerNormBackward', x, weight, 'weight');
+  checkLayerNormBackward(dy, x, weight, mean, rstd);
   const C = x.shape[x.rank - 1];
-  const rowsExpected = sizeOfOuter(x);
-  if (mean.size !== rowsExpected || rstd.size !== rowsExpected) {
-    throw new RangeError(
-      `layerNormBackward: mean ${formatShape(mean.shape)} and rstd ${formatShape(rstd.shape)} must have ${rowsExpected} elements for x ${formatShape(x.shape)}`,
-    );
-  }
   const M = mean.values();
   const R = rstd.values();
   const { rows, steps, starts } = planWalk(x.shape, [x, dy], true);

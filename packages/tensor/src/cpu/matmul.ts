@@ -3,9 +3,11 @@
  * Small matrices take the unpacked path (matmul-direct.ts), larger ones the packed path
  * (matmul-packed.ts); the choice depends on the shapes only, never on the thread count.
  */
+
+import { checkLinear, checkMatmul } from '../checks/matmul';
 import { allocate, dtypeOf } from '../dtype';
 import { NDArray } from '../ndarray';
-import { broadcastShapes, formatShape, sizeOf } from '../shape';
+import { sizeOf } from '../shape';
 import { expandView } from '../view';
 import { type MatmulPlan, MC, runUnits, tileForThreads, unitCount } from './matmul-plan';
 import { defaultThreadCount, runOnPool } from './thread-pool';
@@ -17,25 +19,7 @@ const DIRECT_THIN = 8;
 
 /** Validates the operands and builds the work plan of a @ b; `out` shape is (...batch, M, N). */
 export function planMatmul(a: NDArray, b: NDArray): { plan: MatmulPlan; outShape: number[] } {
-  if (a.rank < 2 || b.rank < 2) {
-    throw new RangeError(
-      `matmul: operands need rank >= 2, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
-    );
-  }
-  if (a.dtype !== b.dtype) {
-    throw new TypeError(
-      `matmul: dtypes ${a.dtype} and ${b.dtype} must be equal (shapes ${formatShape(a.shape)} and ${formatShape(b.shape)})`,
-    );
-  }
-  const M = a.shape[a.rank - 2];
-  const K = a.shape[a.rank - 1];
-  const N = b.shape[b.rank - 1];
-  if (b.shape[b.rank - 2] !== K) {
-    throw new RangeError(
-      `matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} do not match: inner dims ${K} vs ${b.shape[b.rank - 2]}`,
-    );
-  }
-  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const { batch, M, K, N } = checkMatmul(a, b);
   const aBatch = expandView(
     { shape: a.shape.slice(0, -2), strides: a.strides.slice(0, -2), offset: a.offset },
     batch,
@@ -107,15 +91,7 @@ export function linearKernel(
   bias: NDArray | null,
   threading: MatmulThreading = { threads: 1, minMacs: 0 },
 ): NDArray {
-  const biasOk = bias === null || (bias.rank === 1 && bias.shape[0] === weight.shape[0]);
-  if (x.rank < 1 || weight.rank !== 2 || !biasOk) {
-    throw new RangeError(
-      `linear: x ${formatShape(x.shape)}, weight ${formatShape(weight.shape)} and bias ${bias ? formatShape(bias.shape) : 'null'} must be (..., in), (out, in) and (out)`,
-    );
-  }
-  if (bias !== null && bias.dtype !== x.dtype) {
-    throw new TypeError(`linear: bias dtype ${bias.dtype} must equal x dtype ${x.dtype}`);
-  }
+  checkLinear(x, weight, bias);
   const x2 = x.rank === 1 ? x.reshape([1, x.shape[0]]) : x; // (..., in)
   const { plan, outShape } = planMatmul(x2, weight.transpose(0, 1)); // (..., in) @ (in, out)
   const withBias: MatmulPlan = bias

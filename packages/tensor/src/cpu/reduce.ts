@@ -4,32 +4,16 @@
  * of axes is one cache-friendly pass with no transpose.
  */
 import type { ArgReduceOp, ReduceOp } from '../backend';
+import { checkAxes, checkNotEmpty } from '../checks/reduce';
 import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
-import { formatShape, reducedShape, sizeOf } from '../shape';
+import { reducedShape, sizeOf } from '../shape';
 import { planWalk, stridesWithZeros } from './walk';
-
-function checkAxes(op: string, x: NDArray, axes: readonly number[]): void {
-  for (let i = 0; i < axes.length; i++) {
-    const a = axes[i];
-    if (!Number.isInteger(a) || a < 0 || a >= x.rank || (i > 0 && a <= axes[i - 1])) {
-      throw new RangeError(
-        `${op}: axes [${axes.join(', ')}] must be sorted, unique and in [0, ${x.rank}) for shape ${formatShape(x.shape)}`,
-      );
-    }
-  }
-}
 
 /** sum / mean / max / min over `axes` (sorted, unique), optionally keeping them as size-1 dims. */
 export function reduceKernel(op: ReduceOp, x: NDArray, axes: readonly number[], keepdims: boolean): NDArray {
   checkAxes(op, x, axes);
-  if (op === 'max' || op === 'min') {
-    for (const a of axes) {
-      if (x.shape[a] === 0) {
-        throw new RangeError(`${op}: cannot reduce over the empty dim ${a} of shape ${formatShape(x.shape)}`);
-      }
-    }
-  }
+  if (op === 'max' || op === 'min') checkNotEmpty(op, x, axes);
   const accShape = reducedShape(x.shape, axes, true);
   const acc = new Float64Array(sizeOf(accShape));
   if (op === 'max') acc.fill(-Infinity);
@@ -87,9 +71,8 @@ export function reduceKernel(op: ReduceOp, x: NDArray, axes: readonly number[], 
 /** Index (int32) of the first max / min along `axis`; a NaN counts as the extreme (like torch). */
 export function argReduceKernel(op: ArgReduceOp, x: NDArray, axis: number, keepdims: boolean): NDArray {
   checkAxes(op, x, [axis]);
+  checkNotEmpty(op, x, [axis]);
   const n = x.shape[axis];
-  if (n === 0)
-    throw new RangeError(`${op}: cannot reduce over the empty dim ${axis} of shape ${formatShape(x.shape)}`);
   const outShape = reducedShape(x.shape, [axis], keepdims);
   const out = new Int32Array(sizeOf(outShape));
   // Move `axis` last so each row of the walk is one output element.

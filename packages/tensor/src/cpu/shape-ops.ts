@@ -1,9 +1,11 @@
 /** Kernels that move or convert elements: copy, cast, where, concat, pad. */
 import type { Padding } from '../backend';
+import { assertSameDType, assertSameShape } from '../checks/elementwise';
+import { checkConcat, checkPad } from '../checks/shape-ops';
 import { allocate, type DType, type TypedArray } from '../dtype';
 import { NDArray } from '../ndarray';
-import { contiguousStrides, formatShape, normalizeAxis, sizeOf } from '../shape';
-import { assertSameDType, assertSameShape, planWalk, type StridedOperand } from './walk';
+import { contiguousStrides, sizeOf } from '../shape';
+import { planWalk, type StridedOperand } from './walk';
 
 /** Copies the elements of `x` (any view) into `dst` laid out by `dstView` (same logical shape). */
 function copyInto(x: NDArray, dst: TypedArray, dstView: StridedOperand): void {
@@ -59,23 +61,8 @@ export function whereKernel(cond: NDArray, a: NDArray, b: NDArray): NDArray {
 
 /** Concatenation along `axis`; every other dim and the dtype must agree. */
 export function concatKernel(xs: readonly NDArray[], axis: number): NDArray {
-  if (xs.length === 0) throw new RangeError('concat: needs at least one array');
-  const first = xs[0];
-  const ax = normalizeAxis('concat', axis, first.rank);
-  const outShape = [...first.shape];
-  outShape[ax] = 0;
-  for (const x of xs) {
-    let ok = x.rank === first.rank;
-    for (let d = 0; ok && d < first.rank; d++) if (d !== ax && x.shape[d] !== first.shape[d]) ok = false;
-    if (!ok) {
-      throw new RangeError(
-        `concat: shapes ${xs.map((s) => formatShape(s.shape)).join(', ')} differ outside axis ${ax}`,
-      );
-    }
-    assertSameDType('concat', first, x);
-    outShape[ax] += x.shape[ax];
-  }
-  const out = allocate(first.dtype, sizeOf(outShape));
+  const { axis: ax, shape: outShape } = checkConcat(xs, axis);
+  const out = allocate(xs[0].dtype, sizeOf(outShape));
   const strides = contiguousStrides(outShape);
   let at = 0;
   for (const x of xs) {
@@ -87,20 +74,7 @@ export function concatKernel(xs: readonly NDArray[], axis: number): NDArray {
 
 /** Constant padding with one [before, after] pair (non-negative integers) per dim. */
 export function padKernel(x: NDArray, pads: Padding, value: number): NDArray {
-  if (pads.length !== x.rank) {
-    throw new RangeError(
-      `pad: ${pads.length} [before, after] pairs for a tensor of shape ${formatShape(x.shape)}`,
-    );
-  }
-  const outShape = x.shape.map((d, i) => {
-    const [lo, hi] = pads[i];
-    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi < 0) {
-      throw new RangeError(
-        `pad: padding [${lo}, ${hi}] at dim ${i} of shape ${formatShape(x.shape)} must be non-negative integers`,
-      );
-    }
-    return d + lo + hi;
-  });
+  const outShape = checkPad(x, pads);
   const out = allocate(x.dtype, sizeOf(outShape));
   out.fill(value);
   const strides = contiguousStrides(outShape);

@@ -3,11 +3,13 @@
  * so each walk row is one softmax vector (read through its stride, no copy); the output is written
  * through the same permutation of its dense strides. Sums are float64.
  */
+
+import { checkPair } from '../checks/elementwise';
 import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
 import { contiguousStrides, normalizeAxis, reducedShape, sizeOf } from '../shape';
 import { permuteView, type View } from '../view';
-import { assertSameDType, assertSameShape, planWalk } from './walk';
+import { planWalk } from './walk';
 
 /** The permutation that moves `axis` last. */
 function axisLast(rank: number, axis: number): number[] {
@@ -62,8 +64,7 @@ function rowScratch(n: number): Float64Array {
 
 /** dx = y * (dy - sum(dy * y, axis)). */
 export function softmaxBackwardKernel(y: NDArray, dy: NDArray, axis: number): NDArray {
-  assertSameShape('softmaxBackward', y, dy);
-  assertSameDType('softmaxBackward', y, dy);
+  checkPair('softmaxBackward', y, dy);
   const ax = normalizeAxis('softmaxBackward', axis, y.rank);
   const order = axisLast(y.rank, ax);
   const yv = y.permute(order);

@@ -1,21 +1,14 @@
 /** Element-wise unary kernels: one tight loop per op, over rows of a strided walk. */
 import type { UnaryOp } from '../backend';
+import { checkUnaryDType } from '../checks/elementwise';
 import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
-import { formatShape } from '../shape';
 import { erf } from './erf';
 import { planWalk } from './walk';
 
-/** Ops that are defined on int32 as well as on floats. */
-const INT_OPS: ReadonlySet<UnaryOp> = new Set<UnaryOp>(['neg', 'abs', 'sign', 'square']);
-
 /** y = op(x) element-wise; any strided view in, dense array of x's dtype out. */
 export function unaryKernel(op: UnaryOp, x: NDArray): NDArray {
-  if (x.dtype === 'int32' && !INT_OPS.has(op)) {
-    throw new TypeError(
-      `${op}: int32 input ${formatShape(x.shape)} is not supported (float32 or float64 only)`,
-    );
-  }
+  checkUnaryDType(op, x);
   const out = allocate(x.dtype, x.size);
   const { rows, inner, steps, starts } = planWalk(x.shape, [x]);
   const s = steps[0];

@@ -4,8 +4,6 @@
  * contiguously for every operand are merged first, so a dense or offset-contiguous input becomes one
  * long row and the inner loops stay tight.
  */
-import type { NDArray } from '../ndarray';
-import { formatShape } from '../shape';
 
 /** Strides and offset of one operand (an NDArray or a hand-built view of the output). */
 export interface StridedOperand {
@@ -105,28 +103,6 @@ function rowStarts(
     }
   }
   return out;
-}
-
-/** Throws unless `a` and `b` have equal shapes (broadcasting happens above the backend). */
-export function assertSameShape(op: string, a: NDArray, b: NDArray): void {
-  const sa = a.shape;
-  const sb = b.shape;
-  let same = sa.length === sb.length;
-  for (let i = 0; same && i < sa.length; i++) same = sa[i] === sb[i];
-  if (!same) {
-    throw new RangeError(
-      `${op}: shapes ${formatShape(sa)} and ${formatShape(sb)} must be equal (broadcast with expand first)`,
-    );
-  }
-}
-
-/** Throws unless `a` and `b` share a dtype. */
-export function assertSameDType(op: string, a: NDArray, b: NDArray): void {
-  if (a.dtype !== b.dtype) {
-    throw new TypeError(
-      `${op}: dtypes ${a.dtype} and ${b.dtype} must be equal (shapes ${formatShape(a.shape)} and ${formatShape(b.shape)})`,
-    );
-  }
 }
 
 /** Row-major strides of `shape` with the listed axes set to 0 (an accumulator view for reductions). */

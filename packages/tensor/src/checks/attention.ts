@@ -1,6 +1,6 @@
 /**
- * Checks and set-up shared by the fused attention kernels (forward and backward): shapes, dtypes, the
- * query-head -> KV-head map as lists of query heads per KV head, and the mask as a rank-4 broadcast view.
+ * Checks and set-up shared by every attention kernel (fused, composed, reference; forward and backward): shapes,
+ * dtypes, the query-head -> KV-head map as lists of query heads per KV head, and the mask as a rank-4 broadcast view.
  */
 import type { NDArray } from '../ndarray';
 import { formatShape } from '../shape';
