@@ -4,14 +4,17 @@
  * (`model.<name>`, `optim.<id>.<field>`); scalars and structure are JSON in `__metadata__`.
  */
 import type { RngState } from '@gqa-lab/tensor';
+import { type CheckpointMeta, CheckpointMetaSchema, type JsonValue } from './checkpoint-schema';
 import type { AtomicFs } from './io/atomic-write';
 import { fromNDArray, toNDArray } from './io/convert';
 import type { SafeTensor } from './io/dtypes';
+import { FileFormatError, parseJsonText, parseWithSchema } from './io/file-format-error';
+import type { ReadLimits } from './io/read-limits';
 import { loadSafetensorsFile, saveSafetensorsFile } from './io/safetensors-file';
 import type { LoadReport, Module, StateDict } from './module';
-import type { FloatArray, GroupHyper, OptimizerStateDict, ParamState } from './optim/optimizer';
+import type { FloatArray, OptimizerStateDict, ParamState } from './optim/optimizer';
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue } from './checkpoint-schema';
 
 /** Anything with torch-style optimizer state (SGD, Adam, AdamW). */
 export interface OptimizerLike {
@@ -49,19 +52,6 @@ export interface LoadedCheckpoint {
 const FORMAT_KEY = 'gqa-lab.format';
 const FORMAT = 'checkpoint/1';
 const META_KEY = 'gqa-lab.checkpoint';
-
-interface CheckpointMeta {
-  step: number;
-  epoch: number;
-  scheduleStep: number;
-  rng: RngState | null;
-  extra: JsonValue;
-  optimizer: {
-    paramGroups: (GroupHyper & { params: number[] })[];
-    /** Per state id: its counters, and the names of its buffer tensors. */
-    state: [number, { numbers: Record<string, number>; arrays: string[] }][];
-  } | null;
-}
 
 /** Saves everything needed to resume training to `path`, replacing any old file atomically. */
 export async function saveCheckpoint(
@@ -111,43 +101,71 @@ export interface LoadCheckpointTargets {
   rng?: RngLike;
   /** Throw when model keys are missing, unexpected or mis-shaped (default true). */
   strict?: boolean;
+  /** Size limits for the file (see read-limits.ts). */
+  limits?: Partial<ReadLimits>;
 }
+
+const FORMAT_NAME = 'gqa-lab checkpoint';
 
 /** Restores a saveCheckpoint file into the given (fresh or live) objects and returns the counters. */
 export async function loadCheckpoint(path: string, into: LoadCheckpointTargets): Promise<LoadedCheckpoint> {
-  const file = await loadSafetensorsFile(path);
+  const file = await loadSafetensorsFile(path, { limits: into.limits });
   if (file.metadata[FORMAT_KEY] !== FORMAT)
-    throw new Error(
-      `loadCheckpoint ${path}: not a gqa-lab checkpoint (metadata ${FORMAT_KEY} is ${String(file.metadata[FORMAT_KEY])})`,
+    throw new FileFormatError(
+      path,
+      FORMAT_NAME,
+      FORMAT_KEY,
+      `not a gqa-lab checkpoint (metadata ${FORMAT_KEY} is ${JSON.stringify(file.metadata[FORMAT_KEY] ?? null)}, expected ${FORMAT})`,
     );
-  const meta = parseMeta(path, file.metadata[META_KEY]);
+  const metaText = file.metadata[META_KEY];
+  if (metaText === undefined) throw new FileFormatError(path, FORMAT_NAME, META_KEY, 'metadata is missing');
+  const meta = parseWithSchema(
+    CheckpointMetaSchema,
+    parseJsonText(metaText, path, FORMAT_NAME),
+    path,
+    FORMAT_NAME,
+  );
   const model: StateDict = new Map();
   for (const [name, t] of file.tensors) if (name.startsWith('model.')) model.set(name.slice(6), toNDArray(t));
   let report: LoadReport;
   try {
     report = into.model.loadStateDict(model, { strict: into.strict ?? true });
   } catch (e) {
-    throw new Error(`loadCheckpoint ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new FileFormatError(path, FORMAT_NAME, 'model', e instanceof Error ? e.message : String(e), {
+      cause: e,
+    });
   }
   if (into.optimizer) {
-    if (!meta.optimizer) throw new Error(`loadCheckpoint ${path}: the file holds no optimizer state`);
+    if (!meta.optimizer)
+      throw new FileFormatError(path, FORMAT_NAME, 'optimizer', 'the file holds no optimizer state');
     const state = new Map<number, ParamState>();
     for (const [id, { numbers, arrays }] of meta.optimizer.state) {
       const s: ParamState = { ...numbers };
       for (const field of arrays) {
         const t = file.tensors.get(`optim.${id}.${field}`);
-        if (!t) throw new Error(`loadCheckpoint ${path}: tensor optim.${id}.${field} is missing`);
-        const arr = toNDArray(t).data;
-        if (arr instanceof Int32Array)
-          throw new Error(`loadCheckpoint ${path}: optim.${id}.${field} is not a float tensor`);
+        if (!t) throw new FileFormatError(path, FORMAT_NAME, `optim.${id}.${field}`, 'tensor is missing');
+        const arr = t.dtype === 'F32' || t.dtype === 'F64' ? toNDArray(t).data : null;
+        if (!(arr instanceof Float32Array || arr instanceof Float64Array))
+          throw new FileFormatError(
+            path,
+            FORMAT_NAME,
+            `optim.${id}.${field}`,
+            `is ${t.dtype}, expected F32 or F64`,
+          );
         s[field] = arr;
       }
       state.set(id, s);
     }
-    into.optimizer.loadStateDict({ state, paramGroups: meta.optimizer.paramGroups });
+    try {
+      into.optimizer.loadStateDict({ state, paramGroups: meta.optimizer.paramGroups });
+    } catch (e) {
+      throw new FileFormatError(path, FORMAT_NAME, 'optimizer', e instanceof Error ? e.message : String(e), {
+        cause: e,
+      });
+    }
   }
   if (into.rng) {
-    if (!meta.rng) throw new Error(`loadCheckpoint ${path}: the file holds no RNG state`);
+    if (!meta.rng) throw new FileFormatError(path, FORMAT_NAME, 'rng', 'the file holds no RNG state');
     into.rng.setState(meta.rng);
   }
   return { step: meta.step, epoch: meta.epoch, scheduleStep: meta.scheduleStep, extra: meta.extra, report };
@@ -157,23 +175,4 @@ function floatTensor(v: FloatArray): SafeTensor {
   return v instanceof Float64Array
     ? { dtype: 'F64', shape: [v.length], data: v.slice() }
     : { dtype: 'F32', shape: [v.length], data: v.slice() };
-}
-
-function parseMeta(path: string, text: string | undefined): CheckpointMeta {
-  if (text === undefined) throw new Error(`loadCheckpoint ${path}: metadata ${META_KEY} is missing`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`loadCheckpoint ${path}: metadata ${META_KEY} is not JSON`, { cause: e });
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new Error(`loadCheckpoint ${path}: metadata ${META_KEY} is not an object`);
-  for (const key of ['step', 'epoch', 'scheduleStep'] as const) {
-    const v: unknown = Reflect.get(raw, key);
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
-      throw new Error(`loadCheckpoint ${path}: ${key} must be a non-negative integer, got ${String(v)}`);
-  }
-  // Shape checked above for the counters; optimizer and RNG parts are validated by their loaders.
-  return raw as CheckpointMeta;
 }
