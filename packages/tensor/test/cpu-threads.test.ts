@@ -1,16 +1,16 @@
 /**
  * The CPU backend with its matmul on the worker pool: properties that the matmul result is bit-identical for
  * any thread count and for the direct and packed paths where both sum in the same order (the whole backend
- * contract runs on the pool as the 'cpu-pool' tier of backends.ts).
+ * contract runs on the pool as the 'cpu-pool-js' and 'cpu-pool-wasm' tiers of backends.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planMatmul } from '../src/cpu/matmul';
 import { failedUnits, newControl, takeUnits, waitForJob } from '../src/cpu/matmul-job';
 import { type MatmulPlan, runUnits, tileForThreads, unitCount } from '../src/cpu/matmul-plan';
-import { type Backend, fromArray, type NDArray, Rng, uniform } from '../src/index';
+import { type Backend, fromArray, type KernelTier, type NDArray, Rng, uniform } from '../src/index';
 import { type Layout, layoutArray } from './arrays';
-import { oneThread, workersOnly } from './thread-backends';
+import { oneThread, oneThreadOf, workersOnly, workersOnlyOf } from './thread-backends';
 
 const pooled = [2, 3, 4].map(workersOnly);
 
@@ -32,56 +32,91 @@ function operands(
 
 const layout = fc.constantFrom<Layout>('dense', 'offset', 'permuted', 'strided');
 
+/** Matmul / Linear thread properties, for each kernel tier (each tier is bit-identical with itself). */
+function describeMatmulThreads(kernels: KernelTier): void {
+  const one = oneThreadOf(kernels);
+  const pool = [2, 3, 4].map(workersOnlyOf(kernels));
+  describe(`matmul threads (${kernels} kernels)`, () => {
+    it('gives bit-identical results for 1, 2, 3 and 4 threads (direct, packed and K > block)', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 150 }),
+          fc.constantFrom(1, 7, 8, 64, 300),
+          fc.integer({ min: 1, max: 70 }),
+          layout,
+          layout,
+          fc.nat(1000),
+          (batch, m, k, n, la, lb, seed) => {
+            const [a, b] = operands(batch, m, k, n, la, lb, seed);
+            const want = one.matmul(a, b).values();
+            for (const be of pool) expect(be.matmul(a, b).values()).toEqual(want);
+          },
+        ),
+        { numRuns: 25 },
+      );
+    });
+
+    it('any tiling of the output into units (rows, columns) gives the same bits, direct and packed, with bias', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 2 }),
+          fc.integer({ min: 1, max: 90 }),
+          fc.constantFrom(1, 8, 64, 300),
+          fc.integer({ min: 1, max: 600 }),
+          fc.integer({ min: 1, max: 64 }),
+          fc.integer({ min: 1, max: 600 }),
+          layout,
+          fc.nat(1000),
+          (batch, m, k, n, unitRows, unitCols, la, seed) => {
+            const [a, b] = operands(batch, m, k, n, la, 'dense', seed);
+            const bias = uniform([n], -1, 1, new Rng(seed + 1));
+            const { plan: bare, outShape } = planMatmul(a, b, kernels);
+            const plan: MatmulPlan = { ...bare, bias: bias.data, biasOffset: 0, biasStride: 1 };
+            const size = outShape.reduce((p, d) => p * d, 1);
+            const run = (p: MatmulPlan) => {
+              const out = new Float32Array(size);
+              runUnits(p, out, 0, unitCount(p));
+              return Array.from(out);
+            };
+            expect(run({ ...plan, unitRows, unitCols })).toEqual(run(plan));
+          },
+        ),
+        { numRuns: 30 },
+      );
+    });
+
+    it('linear (x W^T + b) equals matmul then bias add, bit for bit, on 1 and several threads', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 90 }),
+          fc.constantFrom(1, 8, 64),
+          fc.integer({ min: 1, max: 40 }),
+          layout,
+          fc.boolean(),
+          fc.nat(1000),
+          (batch, m, k, n, la, withBias, seed) => {
+            const [x] = operands(batch, m, k, n, la, 'dense', seed);
+            const rng = new Rng(seed + 1);
+            const w = uniform([n, k], -1, 1, rng); // (out, in)
+            const b = withBias ? uniform([n], -1, 1, rng) : null;
+            const y = one.matmul(x, w.transpose(0, 1));
+            const want = b ? one.binary.add(y, b.expand(y.shape)).values() : y.values();
+            expect(one.linear(x, w, b).values()).toEqual(want);
+            for (const be of pool) expect(be.linear(x, w, b).values()).toEqual(want);
+          },
+        ),
+        { numRuns: 20 },
+      );
+    });
+  });
+}
+
+describeMatmulThreads('js');
+describeMatmulThreads('wasm');
+
 describe('matmul threads', () => {
-  it('gives bit-identical results for 1, 2, 3 and 4 threads (direct, packed and K > block)', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 150 }),
-        fc.constantFrom(1, 7, 8, 64, 300),
-        fc.integer({ min: 1, max: 70 }),
-        layout,
-        layout,
-        fc.nat(1000),
-        (batch, m, k, n, la, lb, seed) => {
-          const [a, b] = operands(batch, m, k, n, la, lb, seed);
-          const want = oneThread.matmul(a, b).values();
-          for (const be of pooled) expect(be.matmul(a, b).values()).toEqual(want);
-        },
-      ),
-      { numRuns: 25 },
-    );
-  });
-
-  it('any tiling of the output into units (rows, columns) gives the same bits, direct and packed, with bias', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2 }),
-        fc.integer({ min: 1, max: 90 }),
-        fc.constantFrom(1, 8, 64, 300),
-        fc.integer({ min: 1, max: 600 }),
-        fc.integer({ min: 1, max: 64 }),
-        fc.integer({ min: 1, max: 600 }),
-        layout,
-        fc.nat(1000),
-        (batch, m, k, n, unitRows, unitCols, la, seed) => {
-          const [a, b] = operands(batch, m, k, n, la, 'dense', seed);
-          const bias = uniform([n], -1, 1, new Rng(seed + 1));
-          const { plan: bare, outShape } = planMatmul(a, b);
-          const plan: MatmulPlan = { ...bare, bias: bias.data, biasOffset: 0, biasStride: 1 };
-          const size = outShape.reduce((p, d) => p * d, 1);
-          const run = (p: MatmulPlan) => {
-            const out = new Float32Array(size);
-            runUnits(p, out, 0, unitCount(p));
-            return Array.from(out);
-          };
-          expect(run({ ...plan, unitRows, unitCols })).toEqual(run(plan));
-        },
-      ),
-      { numRuns: 30 },
-    );
-  });
-
   it('tileForThreads gives a few units per thread where the shape allows, within the tile limits', () => {
     fc.assert(
       fc.property(
@@ -167,31 +202,6 @@ describe('matmul threads', () => {
         },
       ),
       { numRuns: 30 },
-    );
-  });
-
-  it('linear (x W^T + b) equals matmul then bias add, bit for bit, on 1 and several threads', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 90 }),
-        fc.constantFrom(1, 8, 64),
-        fc.integer({ min: 1, max: 40 }),
-        layout,
-        fc.boolean(),
-        fc.nat(1000),
-        (batch, m, k, n, la, withBias, seed) => {
-          const [x] = operands(batch, m, k, n, la, 'dense', seed);
-          const rng = new Rng(seed + 1);
-          const w = uniform([n, k], -1, 1, rng); // (out, in)
-          const b = withBias ? uniform([n], -1, 1, rng) : null;
-          const y = oneThread.matmul(x, w.transpose(0, 1));
-          const want = b ? oneThread.binary.add(y, b.expand(y.shape)).values() : y.values();
-          expect(oneThread.linear(x, w, b).values()).toEqual(want);
-          for (const be of pooled) expect(be.linear(x, w, b).values()).toEqual(want);
-        },
-      ),
-      { numRuns: 20 },
     );
   });
 

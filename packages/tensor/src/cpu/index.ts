@@ -4,6 +4,7 @@
  */
 import type { Backend } from '../backend';
 import { composedAttention, composedAttentionBackward } from '../composed-attention';
+import { type KernelTier, resolveKernelTier } from '../wasm/support';
 import { attentionKernel } from './attention';
 import { attentionBackwardKernel } from './attention-backward';
 import { attentionBackwardOnPool, attentionOnPool } from './attention-pool';
@@ -17,6 +18,8 @@ import { castKernel, concatKernel, copyKernel, padKernel, whereKernel } from './
 import { logsumexpKernel, softmaxBackwardKernel, softmaxKernel } from './softmax';
 import { unaryKernel } from './unary';
 
+export { kernelListing } from '../wasm/kernel-module';
+export { type KernelTier, wasmSimdSupported } from '../wasm/support';
 export { erf } from './erf';
 
 export { defaultThreading, type MatmulThreading } from './matmul';
@@ -27,6 +30,12 @@ export interface CpuBackendOptions {
   readonly name?: string;
   /** Worker-pool use for matmul (default: GQA_THREADS threads, matmuls of at least 2^22 multiply-adds). */
   readonly threading?: MatmulThreading;
+  /**
+   * Kernel tier: 'wasm' (WebAssembly SIMD kernels for float32 matmul / Linear) or 'js' (scalar TypeScript).
+   * Default: GQA_KERNELS if set, else 'wasm' where the runtime validates a SIMD module. Forcing 'wasm'
+   * where it does not is an error.
+   */
+  readonly kernels?: KernelTier;
 }
 
 /** The default CPU backend: every kernel of the Backend interface, float32 / float64 / int32. */
@@ -35,6 +44,7 @@ export const cpuBackend: Backend = createCpuBackend();
 /** A CPU backend with its own matmul threading (e.g. one thread, or every matmul on the pool for tests). */
 export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
   const threading = opts.threading ?? defaultThreading();
+  const kernels = resolveKernelTier(opts.kernels);
   const backend: Backend = {
     name: opts.name ?? 'cpu',
     unary: {
@@ -81,8 +91,8 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
       argmax: (x, axis, keepdims) => argReduceKernel('argmax', x, axis, keepdims),
       argmin: (x, axis, keepdims) => argReduceKernel('argmin', x, axis, keepdims),
     },
-    matmul: (a, b) => matmulKernel(a, b, threading),
-    linear: (x, w, b) => linearKernel(x, w, b, threading),
+    matmul: (a, b) => matmulKernel(a, b, threading, kernels),
+    linear: (x, w, b) => linearKernel(x, w, b, threading, kernels),
     cast: castKernel,
     copy: copyKernel,
     where: whereKernel,

@@ -5,6 +5,7 @@
  * thread or many) gives bit-identical results. The pool uses finer tiles so that every thread gets work.
  */
 import type { TypedArray } from '../dtype';
+import { wasmGemmRows } from '../wasm/gemm';
 import { directRows } from './matmul-direct';
 import { MC, packedRows, resetPackCache } from './matmul-packed';
 
@@ -27,6 +28,8 @@ export interface MatmulPlan {
   readonly N: number;
   /** Unpacked register tiles straight from the strided operands (small matrices) instead of packing. */
   readonly direct: boolean;
+  /** float32 on the WebAssembly SIMD tier (wasm/gemm.ts): f32 sums instead of float64 ones. */
+  readonly wasm: boolean;
   /** Optional bias (N values at biasOffset + j * biasStride) added to every output row (Linear). */
   readonly bias: TypedArray | null;
   readonly biasOffset: number;
@@ -88,7 +91,8 @@ export function runUnits(plan: MatmulPlan, out: TypedArray, u0: number, u1: numb
       j0,
       cols: Math.min(unitCols, N - j0),
     };
-    if (plan.direct) directRows(plan, block, out);
+    if (plan.wasm && out instanceof Float32Array) wasmGemmRows(plan, block, out);
+    else if (plan.direct) directRows(plan, block, out);
     else packedRows(plan, block, out);
     if (plan.bias !== null) addBias(plan, block, out);
   }

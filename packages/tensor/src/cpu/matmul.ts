@@ -9,6 +9,7 @@ import { allocate, dtypeOf } from '../dtype';
 import { NDArray } from '../ndarray';
 import { sizeOf } from '../shape';
 import { expandView } from '../view';
+import type { KernelTier } from '../wasm/support';
 import { type MatmulPlan, MC, runUnits, tileForThreads, unitCount } from './matmul-plan';
 import { defaultThreadCount, runOnPool } from './thread-pool';
 import { planWalk } from './walk';
@@ -17,8 +18,15 @@ import { planWalk } from './walk';
 const DIRECT_MAX_MACS = 48 * 48 * 48;
 const DIRECT_THIN = 8;
 
-/** Validates the operands and builds the work plan of a @ b; `out` shape is (...batch, M, N). */
-export function planMatmul(a: NDArray, b: NDArray): { plan: MatmulPlan; outShape: number[] } {
+/**
+ * Validates the operands and builds the work plan of a @ b; `out` shape is (...batch, M, N). With the
+ * 'wasm' tier, float32 products run on the WebAssembly SIMD kernel (f32 sums; float64 keeps the scalar path).
+ */
+export function planMatmul(
+  a: NDArray,
+  b: NDArray,
+  tier: KernelTier = 'js',
+): { plan: MatmulPlan; outShape: number[] } {
   const { batch, M, K, N } = checkMatmul(a, b);
   const aBatch = expandView(
     { shape: a.shape.slice(0, -2), strides: a.strides.slice(0, -2), offset: a.offset },
@@ -40,6 +48,7 @@ export function planMatmul(a: NDArray, b: NDArray): { plan: MatmulPlan; outShape
     M,
     K,
     N,
+    wasm: tier === 'wasm' && a.dtype === 'float32',
     direct: K <= DIRECT_THIN || N <= DIRECT_THIN || M * K * N <= DIRECT_MAX_MACS,
     bias: null,
     biasOffset: 0,
@@ -76,8 +85,9 @@ export function matmulKernel(
   a: NDArray,
   b: NDArray,
   threading: MatmulThreading = { threads: 1, minMacs: 0 },
+  kernels: KernelTier = 'js',
 ): NDArray {
-  const { plan, outShape } = planMatmul(a, b);
+  const { plan, outShape } = planMatmul(a, b, kernels);
   return runPlan(plan, outShape, threading);
 }
 
@@ -90,10 +100,11 @@ export function linearKernel(
   weight: NDArray,
   bias: NDArray | null,
   threading: MatmulThreading = { threads: 1, minMacs: 0 },
+  kernels: KernelTier = 'js',
 ): NDArray {
   checkLinear(x, weight, bias);
   const x2 = x.rank === 1 ? x.reshape([1, x.shape[0]]) : x; // (..., in)
-  const { plan, outShape } = planMatmul(x2, weight.transpose(0, 1)); // (..., in) @ (in, out)
+  const { plan, outShape } = planMatmul(x2, weight.transpose(0, 1), kernels); // (..., in) @ (in, out)
   const withBias: MatmulPlan = bias
     ? { ...plan, bias: bias.data, biasOffset: bias.offset, biasStride: bias.strides[0] }
     : plan;

@@ -39,7 +39,8 @@ const UNIT_ROWS = 21;
 const UNIT_COLS = 22;
 /** What the published job is: a matmul described here, or a job described by a message (JOB_KINDS). */
 const KIND = 23;
-const CONTROL_INTS = 24;
+const WASM = 24;
+const CONTROL_INTS = 25;
 
 /** Job kinds: 0 = a matmul (descriptor in this block), 1 = a unit job whose descriptor came by message. */
 export const MATMUL_JOB = 0;
@@ -100,6 +101,7 @@ export function writeJob(
   control[BRS] = plan.brs;
   control[BCS] = plan.bcs;
   control[DIRECT] = plan.direct ? 1 : 0;
+  control[WASM] = plan.wasm ? 1 : 0;
   control[HAS_BIAS] = plan.bias === null ? 0 : 1;
   control[BIAS_OFFSET] = plan.biasOffset;
   control[BIAS_STRIDE] = plan.biasStride;
@@ -157,6 +159,7 @@ export function readJob(control: Int32Array, bufs: PoolBuffers): MatmulJob {
     K: control[K],
     N: control[N],
     direct: control[DIRECT] === 1,
+    wasm: control[WASM] === 1,
     bias: control[HAS_BIAS] === 1 ? slotArray(bufs.bias, dtype) : null,
     biasOffset: control[BIAS_OFFSET],
     biasStride: control[BIAS_STRIDE],

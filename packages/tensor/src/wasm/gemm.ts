@@ -1,0 +1,115 @@
+/**
+ * One work unit of a float32 matmul plan on the WebAssembly tier. Per thread and batch matrix, A's
+ * storage span is copied into the arena as it is (the kernel reads it through its strides, so A and
+ * A^T cost the same memcpy) and B is packed once into 8-column panels, KC rows deep per slice; every unit
+ * of that matrix then reuses both. A unit runs the kernel slice by slice into a C block in the arena
+ * (the first slice assigns, later ones add: one f32 sum per element, in k order) and copies its rows out.
+ */
+import type { MatmulPlan, UnitBlock } from '../cpu/matmul-plan';
+import { GEMM_NR } from './gemm-kernel';
+import { type Arena, arenaWithRoom } from './kernel-module';
+
+/** Depth of one slice: a packed B panel (KC x 8 floats, 8 KiB) stays in L1 across the row blocks. */
+const KC = 256;
+const F32 = 4;
+
+/** What the arena holds now: A and packed B of batch matrix `t` of `plan`, and where. */
+interface Loaded {
+  plan: MatmulPlan;
+  t: number;
+  /** Storage offset of A's span start (A's element (i, k) is at aOffset + i * ars + k * acs). */
+  aLo: number;
+  /** Byte addresses of A's span, packed B and the C block. */
+  aAt: number;
+  bAt: number;
+  cAt: number;
+  arena: Arena;
+}
+let loaded: Loaded | null = null;
+
+/** Lowest and highest storage offset the (M, K) matrix at `base` touches (strides may be 0). */
+function span(base: number, M: number, K: number, rs: number, cs: number): [number, number] {
+  const ends = [0, (M - 1) * rs, (K - 1) * cs, (M - 1) * rs + (K - 1) * cs].map((d) => base + d);
+  return [Math.min(...ends), Math.max(...ends)];
+}
+
+/** Copies A_t in and packs B_t (unless they are already there) and returns where they are. */
+function load(plan: MatmulPlan, t: number): Loaded {
+  if (loaded !== null && loaded.plan === plan && loaded.t === t) return loaded;
+  const { M, K, N, ars, acs } = plan;
+  const [aLo, aHi] = span(plan.aOffsets[t], M, K, ars, acs);
+  const panels = Math.ceil(N / GEMM_NR);
+  const aAt = 0;
+  const bAt = alignUp(aAt + (aHi - aLo + 1) * F32);
+  const cAt = alignUp(bAt + K * panels * GEMM_NR * F32);
+  const arena = arenaWithRoom(cAt + plan.unitRows * panels * GEMM_NR * F32);
+  arena.f32.set(plan.a.subarray(aLo, aHi + 1), aAt / F32);
+  packB(plan, plan.bOffsets[t], panels, arena.f32, bAt / F32);
+  loaded = { plan, t, aLo, aAt, bAt, cAt, arena };
+  return loaded;
+}
+
+function alignUp(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
+}
+
+/**
+ * B (K, N) at storage offset `base` -> slices of KC rows; in each slice, panels of 8 columns, each kc
+ * rows of 8 floats (columns past N are zero). Slice s starts at k0 * panels * 8.
+ */
+function packB(plan: MatmulPlan, base: number, panels: number, dst: Float32Array, at: number): void {
+  const { b, K, N, brs, bcs } = plan;
+  let d = at;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = Math.min(KC, K - k0);
+    for (let q = 0; q < panels; q++) {
+      const j0 = q * GEMM_NR;
+      const nr = Math.min(GEMM_NR, N - j0);
+      for (let k = k0; k < k0 + kc; k++) {
+        const row = base + k * brs + j0 * bcs;
+        for (let jj = 0; jj < nr; jj++) dst[d + jj] = b[row + jj * bcs];
+        for (let jj = nr; jj < GEMM_NR; jj++) dst[d + jj] = 0;
+        d += GEMM_NR;
+      }
+    }
+  }
+}
+
+/** The unit's block of batch matrix u.t (rows i0.., columns j0..) into `out` (dense (batch, M, N) float32). */
+export function wasmGemmRows(plan: MatmulPlan, u: UnitBlock, out: Float32Array): void {
+  const { M, K, N, ars, acs } = plan;
+  const o0 = (u.t * M + u.i0) * N + u.j0;
+  if (K === 0) {
+    for (let i = 0; i < u.rows; i++) out.fill(0, o0 + i * N, o0 + i * N + u.cols);
+    return;
+  }
+  const at = load(plan, u.t);
+  const panels = Math.ceil(N / GEMM_NR);
+  // The unit covers whole panels: those overlapping its columns (a neighbour may compute the same
+  // edge columns too, with the same bits).
+  const p0 = Math.floor(u.j0 / GEMM_NR);
+  const p1 = Math.ceil((u.j0 + u.cols) / GEMM_NR);
+  const ldc = (p1 - p0) * GEMM_NR;
+  const aRow0 = plan.aOffsets[u.t] - at.aLo + u.i0 * ars;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = Math.min(KC, K - k0);
+    const bSlice = at.bAt + (k0 * panels + p0 * kc) * GEMM_NR * F32;
+    at.arena.kernels.gemm_f32(
+      at.aAt + (aRow0 + k0 * acs) * F32,
+      ars * F32,
+      acs * F32,
+      bSlice,
+      at.cAt,
+      ldc * F32,
+      u.rows,
+      p1 - p0,
+      kc,
+      k0 === 0 ? 0 : 1,
+    );
+  }
+  const c = at.arena.f32;
+  const c0 = at.cAt / F32 + (u.j0 - p0 * GEMM_NR);
+  for (let i = 0; i < u.rows; i++) {
+    out.set(c.subarray(c0 + i * ldc, c0 + i * ldc + u.cols), o0 + i * N);
+  }
+}

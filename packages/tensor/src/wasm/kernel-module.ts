@@ -1,0 +1,75 @@
+/**
+ * The compiled kernels of this thread, over one WebAssembly.Memory (the arena). The module is compiled
+ * once per thread from the bytes the emitters produce. The arena never grows in place: when a call needs
+ * more room, a bigger memory replaces it (and the module is instantiated again over it), so no
+ * ArrayBuffer is ever detached (a detach would trip V8's ArrayBufferDetaching protector, which the scalar
+ * matmul's fixed-array micro-kernel depends on; see bench/README.md) and no shared memory is needed.
+ */
+
+import type { FunctionBuilder } from './function-builder';
+import { emitGemm } from './gemm-kernel';
+import { buildModule, moduleListing } from './module-builder';
+
+const PAGE = 65536;
+
+/** The exported kernels, typed. */
+export interface Kernels {
+  gemm_f32(
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    c: number,
+    ldc: number,
+    rows: number,
+    panels: number,
+    kc: number,
+    accumulate: number,
+  ): void;
+}
+
+/** Every kernel function of the module, freshly emitted. */
+export function kernelFunctions(): FunctionBuilder[] {
+  return [emitGemm()];
+}
+
+/** The module's bytes (memory imported as env.memory, at least one page). */
+export function kernelModuleBytes(): Uint8Array {
+  return buildModule(kernelFunctions(), { minPages: 1 });
+}
+
+/** The module in the text format: what `pnpm kernels:listing` prints. */
+export function kernelListing(): string {
+  return moduleListing(kernelFunctions());
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+/** One thread's memory, its float view and the kernels instantiated over it. */
+export interface Arena {
+  readonly memory: WebAssembly.Memory;
+  readonly f32: Float32Array;
+  readonly kernels: Kernels;
+}
+
+let arena: Arena | null = null;
+
+function isKernels(exports: WebAssembly.Exports): exports is WebAssembly.Exports & Kernels {
+  return typeof exports.gemm_f32 === 'function';
+}
+
+/**
+ * This thread's arena with at least `bytes` bytes. A bigger request replaces the memory: earlier
+ * contents are gone, so callers copy their operands in after asking for room.
+ */
+export function arenaWithRoom(bytes: number): Arena {
+  if (arena !== null && arena.memory.buffer.byteLength >= bytes) return arena;
+  compiled ??= new WebAssembly.Module(kernelModuleBytes());
+  const have = arena === null ? 0 : arena.memory.buffer.byteLength;
+  const pages = Math.ceil(Math.max(bytes, 2 * have, 16 * PAGE) / PAGE);
+  const memory = new WebAssembly.Memory({ initial: pages });
+  const { exports } = new WebAssembly.Instance(compiled, { env: { memory } });
+  if (!isKernels(exports)) throw new Error('wasm kernels: the module does not export gemm_f32');
+  arena = { memory, f32: new Float32Array(memory.buffer), kernels: exports };
+  return arena;
+}
