@@ -1,5 +1,5 @@
 /**
- * The gpu.js backend's WebGL modes in headless Chromium (vitest browser mode, Playwright driving Debian's
+ * The gpu.js backend's WebGL modes and the CPU backend's WebAssembly SIMD tier in headless Chromium (vitest browser mode, Playwright driving Debian's
  * /usr/bin/chromium; .ci/browser-setup.sh installs it). Software GL: ANGLE on SwiftShader, so no GPU and no
  * X server are needed. Run with `pnpm test:browser`; the Node suite (vitest.config.ts) does not include it.
  */
