@@ -5,24 +5,32 @@
  */
 
 import { WeightedGroupedQueryAttention } from '@gqa-lab/gqa';
-import { fromNDArray, loadSafetensorsFile, saveSafetensorsFile, toNDArray } from '@gqa-lab/nn';
+import {
+  FileFormatError,
+  fromNDArray,
+  loadSafetensorsFile,
+  parseJsonText,
+  parseWithSchema,
+  type ReadLimits,
+  saveSafetensorsFile,
+  toNDArray,
+} from '@gqa-lab/nn';
 import type { NDArray } from '@gqa-lab/tensor';
 import { Rng } from '@gqa-lab/tensor';
 import { type ViTConfig, validateViTConfig } from './config';
+import {
+  type ArchitectureLimits,
+  checkShapesAgainstMeta,
+  DEFAULT_ARCHITECTURE_LIMITS,
+  type ModelFileMeta,
+  modelFileMetaSchema,
+} from './model-file-schema';
 import { setGroupSizes } from './uptrain-variants';
 import { createViT, type ViT } from './vit';
 
 const META_KEY = 'gqa-lab.vit';
 
-export interface ModelFileMeta {
-  config: ViTConfig;
-  /** Per-layer query heads per KV head, when they differ from the config's uniform split (QCQA, AsymGQA). */
-  groupSizes: number[][] | null;
-  /** The per-channel normalisation the model was trained with (eval must use the same), or null. */
-  normalize: { mean: number[]; std: number[] } | null;
-  /** Free-form provenance (variant name, source checkpoint, accuracy). */
-  info: Record<string, string | number>;
-}
+export type { ModelFileMeta } from './model-file-schema';
 
 /** Writes `model` (atomically) with its config and group sizes in the metadata. */
 export async function saveModelFile(
@@ -51,54 +59,78 @@ function savedConfig(model: ViT): ViTConfig {
   return folded ? { ...c, variant: { ...c.variant, kind: 'gqa' } } : c;
 }
 
-/** Reads a model file written by saveModelFile; errors name the file and what is wrong with it. */
-export async function loadModelFile(path: string, seed = 0): Promise<{ model: ViT; meta: ModelFileMeta }> {
-  const file = await loadSafetensorsFile(path);
+export interface LoadModelFileOptions {
+  /** Size limits of the file (read-limits.ts in @gqa-lab/nn). */
+  limits?: Partial<ReadLimits>;
+  /** Largest architecture accepted (DEFAULT_ARCHITECTURE_LIMITS). */
+  architecture?: Partial<ArchitectureLimits>;
+}
+
+/**
+ * Reads a model file written by saveModelFile. The metadata is validated by its schema and the tensors'
+ * shapes are checked against it before the model is built; errors name the file and the key.
+ */
+export async function loadModelFile(
+  path: string,
+  seed = 0,
+  opts: LoadModelFileOptions = {},
+): Promise<{ model: ViT; meta: ModelFileMeta }> {
+  const file = await loadSafetensorsFile(path, { limits: opts.limits });
   const raw = file.metadata[META_KEY];
   if (raw === undefined) {
     throw new NotAModelFileError(
       `${path}: not a gqa-lab model file (no '${META_KEY}' metadata; write one with 'gqa-lab train')`,
     );
   }
-  const meta = parseMeta(raw, path);
-  const model = createViT(validateViTConfig(meta.config), new Rng(seed));
+  const schema = modelFileMetaSchema({ ...DEFAULT_ARCHITECTURE_LIMITS, ...opts.architecture });
+  const meta = parseWithSchema(schema, parseJsonText(raw, path, FORMAT), path, FORMAT);
+  asFileError(path, 'config', () => validateViTConfig(meta.config));
+  if (meta.groupSizes) {
+    const sizes = meta.groupSizes;
+    asFileError(path, 'groupSizes', () => checkGroupSizes(sizes, meta.config));
+  }
+  checkShapesAgainstMeta(path, file, meta);
+  const model = createViT(meta.config, new Rng(seed));
   if (meta.groupSizes) setGroupSizes(model, meta.groupSizes, meta.config.variant.fidelity ?? 'corrected');
-  const sd = new Map<string, NDArray>([...file.tensors].map(([k, t]) => [k, toNDArray(t)]));
-  try {
-    model.loadStateDict(sd, { strict: true });
-  } catch (e) {
-    throw new Error(`${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  const sd = asFileError(
+    path,
+    'tensors',
+    () => new Map<string, NDArray>([...file.tensors].map(([k, t]) => [k, toNDArray(t)])),
+  );
+  asFileError(path, 'tensors', () => model.loadStateDict(sd, { strict: true }));
+  for (const [name, t] of sd) {
+    const bad = t.dtype === 'int32' ? -1 : t.values().findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0)
+      throw new FileFormatError(
+        path,
+        'model file',
+        name,
+        `element ${bad} is ${t.values()[bad]}: the weights are not finite`,
+      );
   }
   return { model, meta };
 }
 
-function parseMeta(raw: string, path: string): ModelFileMeta {
-  let value: unknown;
+const FORMAT = `model file metadata '${META_KEY}'`;
+
+/** Runs `fn`; its RangeError (a consistency check) becomes a FileFormatError at `keyPath`. */
+function asFileError<R>(path: string, keyPath: string, fn: () => R): R {
   try {
-    value = JSON.parse(raw);
+    return fn();
   } catch (e) {
-    throw new Error(
-      `${path}: metadata '${META_KEY}' is not JSON (${e instanceof Error ? e.message : String(e)})`,
-    );
+    if (e instanceof RangeError) throw new FileFormatError(path, FORMAT, keyPath, e.message, { cause: e });
+    throw e;
   }
-  if (!isMeta(value)) throw new Error(`${path}: metadata '${META_KEY}' lacks config / groupSizes / info`);
-  return value;
 }
 
-function isMeta(v: unknown): v is ModelFileMeta {
-  if (typeof v !== 'object' || v === null) return false;
-  const o: { [k: string]: unknown } = { ...v };
-  const sizesOk =
-    o.groupSizes === null ||
-    (Array.isArray(o.groupSizes) &&
-      o.groupSizes.every(
-        (row: unknown) => Array.isArray(row) && row.every((x: unknown) => Number.isInteger(x)),
-      ));
-  return (
-    typeof o.config === 'object' &&
-    o.config !== null &&
-    sizesOk &&
-    typeof o.info === 'object' &&
-    o.info !== null
-  );
+/** One row per block, each summing to the query heads. */
+function checkGroupSizes(sizes: readonly (readonly number[])[], config: ViTConfig): void {
+  if (sizes.length !== config.depth) throw new RangeError(`${sizes.length} rows for depth ${config.depth}`);
+  sizes.forEach((row, i) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    if (total !== config.numHeads)
+      throw new RangeError(
+        `row ${i} [${row.join(', ')}] sums to ${total}, not the ${config.numHeads} query heads`,
+      );
+  });
 }

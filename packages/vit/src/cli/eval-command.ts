@@ -1,6 +1,6 @@
 /** `gqa-lab eval`: test loss and accuracy of a model file. */
 import { evaluate } from '../evaluate';
-import type { CommandSpec } from './args';
+import { type CommandSpec, UsageError } from './args';
 import { loadCommandConfig } from './common';
 import { loadCommandData, requirePathFlags, resolveModelSource } from './inputs';
 import { batchSizeFlag, dataFlag, modelFileFlag, testLimitFlag } from './shared-flags';
@@ -32,6 +32,13 @@ export async function evalCommand(argv: readonly string[], print: (s: string) =>
   requirePathFlags('eval', { model: opts.model });
   const { model, meta } = await resolveModelSource(opts);
   const data = await loadCommandData(opts.data, 1, opts.testLimit);
+  const c = meta.config;
+  const d = data.info;
+  if (c.imageSize !== d.imageSize || c.inChannels !== d.channels || c.numClasses < d.classes)
+    throw new UsageError(
+      `gqa-lab eval: ${opts.model} takes ${c.inChannels}x${c.imageSize}x${c.imageSize} images of ${c.numClasses} classes, ` +
+        `but ${d.name} has ${d.channels}x${d.imageSize}x${d.imageSize} images of ${d.classes} classes`,
+    );
   const normalize = meta.normalize ?? data.normalize;
   const r = evaluate(model, data.test, { batchSize: opts.batchSize, normalize });
   const variant = typeof meta.info.variant === 'string' ? meta.info.variant : meta.config.variant.kind;
