@@ -5,24 +5,10 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EpochMetrics } from './train-state';
 
-/** One row of metrics.csv / metrics.jsonl. */
-export interface EpochMetrics {
-  /** 1-based epoch number. */
-  epoch: number;
-  /** Optimizer steps done so far (global). */
-  step: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
-  /** Learning rate of the epoch's last step. */
-  lr: number;
-  /** Training images per second over the epoch (evaluation excluded). */
-  imagesPerSecond: number;
-  /** Wall-clock seconds of the epoch, evaluation included. */
-  seconds: number;
-}
+/** One row of metrics.csv / metrics.jsonl (its schema, EpochMetricsSchema, is in train-state.ts). */
+export type { EpochMetrics };
 
 /** One row of steps.jsonl. */
 export interface StepMetrics {

@@ -2,7 +2,7 @@
 import type { Augment } from './data/augment/image';
 import type { ImageClassifier } from './evaluate';
 import type { EpochMetrics } from './metrics-log';
-import type { BestEpoch } from './train-state';
+import type { BestEpoch, ChangeableSetting } from './train-state';
 
 export interface TrainConfig {
   epochs: number;
@@ -26,6 +26,12 @@ export interface TrainConfig {
   outDir?: string;
   /** true: continue from outDir/last.safetensors; a string: from that checkpoint file. */
   resume?: boolean | string;
+  /**
+   * Settings a resumed run may change from the checkpoint's (any other change is refused naming the old and
+   * new values). Raising `epochs` needs no entry: the warmup + cosine schedule is then laid over the new total,
+   * so the remaining steps follow the longer schedule from where the run stands.
+   */
+  allowChange?: readonly ChangeableSetting[];
   /** Also write last.safetensors every this many steps (it is always written at each epoch end). */
   checkpointEvery?: number;
   /** Progress / steps.jsonl every this many steps (default 10). */
@@ -72,7 +78,7 @@ export interface TrainResult {
 /** Thrown when the loss or the gradient norm is NaN / Inf; the last good checkpoint is left untouched. */
 export class NonFiniteLossError extends Error {
   constructor(
-    readonly what: 'loss' | 'gradient norm' | 'parameters',
+    readonly what: 'loss' | 'gradient norm' | 'parameters' | 'test loss',
     readonly value: number,
     readonly step: number,
     readonly epoch: number,

@@ -1,40 +1,111 @@
 /**
  * What a training checkpoint carries besides the model, optimizer and RNG (nn's saveCheckpoint): where
- * in the data the run is, the running sums of the epoch in progress, the best epoch and the history.
- * Stored as JSON in the checkpoint's `extra`, checked field by field when read back.
+ * in the data the run is, the running sums of the epoch in progress, the best epoch, the history and the
+ * fingerprint of every setting that shapes the run. One valibot schema, declared once, validates it when
+ * read back and gives the types; `checkLoopState` then checks that the counters agree with each other.
  */
-import type { JsonValue } from '@gqa-lab/nn';
-import type { EpochMetrics } from './metrics-log';
+import { FileFormatError, type JsonValue, parseWithSchema } from '@gqa-lab/nn';
+import * as v from 'valibot';
 
-export interface BestEpoch {
-  epoch: number;
-  testLoss: number;
-  testAccuracy: number;
-}
+const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const finite = v.pipe(v.number(), v.finite());
+const seconds = v.pipe(v.number(), v.finite(), v.minValue(0));
+const fraction = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
+
+export const EpochMetricsSchema = v.strictObject({
+  epoch: v.pipe(count, v.minValue(1)),
+  step: count,
+  trainLoss: finite,
+  trainAccuracy: fraction,
+  testLoss: finite,
+  testAccuracy: fraction,
+  lr: finite,
+  imagesPerSecond: seconds,
+  seconds,
+});
+
+export type EpochMetrics = v.InferOutput<typeof EpochMetricsSchema>;
+
+export const BestEpochSchema = v.strictObject({
+  epoch: v.pipe(count, v.minValue(1)),
+  testLoss: finite,
+  testAccuracy: fraction,
+});
+
+export type BestEpoch = v.InferOutput<typeof BestEpochSchema>;
+
+/**
+ * Every setting that shapes a run. The first group can never change on resume (the data order, the model and
+ * the saved state depend on them); `epochs` may rise freely; the rest change only when named in
+ * TrainConfig.allowChange (`--allow-change` on the command line).
+ */
+export const FingerprintSchema = v.strictObject({
+  batchSize: v.pipe(count, v.minValue(1)),
+  seed: finite,
+  datasetSize: count,
+  /** Class name and parameter count. */
+  model: v.string(),
+  /** The model's configuration without its fidelity (JSON), or '' when the model has none. */
+  architecture: v.string(),
+  epochs: v.pipe(count, v.minValue(1)),
+  lr: finite,
+  weightDecay: finite,
+  betas: v.tuple([finite, finite]),
+  warmupSteps: count,
+  minLr: finite,
+  clipNorm: v.nullable(finite),
+  labelSmoothing: finite,
+  attentionStep: v.picklist(['global', 'batchInEpoch']),
+  normalize: v.nullable(v.strictObject({ mean: v.array(finite), std: v.array(finite) })),
+  fidelity: v.nullable(v.string()),
+});
+
+export type Fingerprint = v.InferOutput<typeof FingerprintSchema>;
+
+/** Fingerprint keys that never change on resume. */
+export const FIXED_ON_RESUME = ['batchSize', 'seed', 'datasetSize', 'model', 'architecture'] as const;
+
+/** Fingerprint keys that TrainConfig.allowChange may name. */
+export const CHANGEABLE_ON_RESUME = [
+  'epochs',
+  'lr',
+  'weightDecay',
+  'betas',
+  'warmupSteps',
+  'minLr',
+  'clipNorm',
+  'labelSmoothing',
+  'attentionStep',
+  'normalize',
+  'fidelity',
+] as const;
+
+export type ChangeableSetting = (typeof CHANGEABLE_ON_RESUME)[number];
+
+export const LoopStateSchema = v.strictObject({
+  /** 0-based epoch in progress and the next batch of it. */
+  epoch: count,
+  batch: count,
+  step: count,
+  /** Sums over the steps done in the epoch in progress. */
+  lossSum: v.pipe(v.number(), v.finite(), v.minValue(0)),
+  correct: count,
+  seen: count,
+  /** Training seconds and images of the epoch in progress (for images/s). */
+  trainSeconds: seconds,
+  epochSeconds: seconds,
+  /** Wall-clock seconds of all finished segments of the run. */
+  elapsedSeconds: seconds,
+  best: v.nullable(BestEpochSchema),
+  history: v.array(EpochMetricsSchema),
+  fingerprint: FingerprintSchema,
+});
 
 /** The loop's own state, enough to continue exactly where it stopped. */
-export interface LoopState {
-  /** 0-based epoch in progress and the next batch of it. */
-  epoch: number;
-  batch: number;
-  step: number;
-  /** Sums over the steps done in the epoch in progress. */
-  lossSum: number;
-  correct: number;
-  seen: number;
-  /** Training seconds and images of the epoch in progress (for images/s). */
-  trainSeconds: number;
-  epochSeconds: number;
-  /** Wall-clock seconds of all finished segments of the run. */
-  elapsedSeconds: number;
-  best: BestEpoch | null;
-  history: EpochMetrics[];
-  /** What the run was started with; a resume with different values is refused. */
-  fingerprint: { batchSize: number; seed: number; epochs: number; datasetSize: number; model: string };
-}
+export type LoopState = v.InferOutput<typeof LoopStateSchema>;
 
 /** The fresh state of a run that has not taken a step. */
-export function initialLoopState(fingerprint: LoopState['fingerprint']): LoopState {
+export function initialLoopState(fingerprint: Fingerprint): LoopState {
   return {
     epoch: 0,
     batch: 0,
@@ -51,98 +122,91 @@ export function initialLoopState(fingerprint: LoopState['fingerprint']): LoopSta
   };
 }
 
-/** LoopState as JSON for the checkpoint's `extra` (non-finite numbers cannot occur: the NaN guard stops first). */
+/** LoopState as JSON for the checkpoint's `extra` (non-finite numbers cannot occur: the NaN guards stop first). */
 export function loopStateToJson(s: LoopState): JsonValue {
-  return {
-    ...s,
-    best: s.best ? { ...s.best } : null,
-    history: s.history.map((h) => ({ ...h })),
-    fingerprint: { ...s.fingerprint },
-  };
+  return structuredClone({ ...s, fingerprint: { ...s.fingerprint, betas: [...s.fingerprint.betas] } });
 }
 
-function field(path: string, obj: JsonValue, key: string): JsonValue {
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
-    throw new Error(`${path}: checkpoint extra is not an object`);
-  const v = obj[key];
-  if (v === undefined) throw new Error(`${path}: checkpoint extra lacks '${key}'`);
-  return v;
-}
+const FORMAT = 'training checkpoint loop state';
 
-function num(path: string, obj: JsonValue, key: string): number {
-  const v = field(path, obj, key);
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new Error(`${path}: checkpoint extra '${key}' must be a finite number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function str(path: string, obj: JsonValue, key: string): string {
-  const v = field(path, obj, key);
-  if (typeof v !== 'string') throw new Error(`${path}: checkpoint extra '${key}' must be a string`);
-  return v;
-}
-
-function epochMetrics(path: string, v: JsonValue): EpochMetrics {
-  const n = (key: keyof EpochMetrics) => num(path, v, key);
-  return {
-    epoch: n('epoch'),
-    step: n('step'),
-    trainLoss: n('trainLoss'),
-    trainAccuracy: n('trainAccuracy'),
-    testLoss: n('testLoss'),
-    testAccuracy: n('testAccuracy'),
-    lr: n('lr'),
-    imagesPerSecond: n('imagesPerSecond'),
-    seconds: n('seconds'),
-  };
-}
-
-/** Reads LoopState back from a checkpoint's `extra`; errors name the file and the bad field. */
+/** Reads LoopState back from a checkpoint's `extra`; errors name the file and the key path under `extra`. */
 export function loopStateFromJson(path: string, extra: JsonValue): LoopState {
-  const bestRaw = field(path, extra, 'best');
-  const historyRaw = field(path, extra, 'history');
-  if (!Array.isArray(historyRaw)) throw new Error(`${path}: checkpoint extra 'history' must be an array`);
-  const fp = field(path, extra, 'fingerprint');
-  return {
-    epoch: num(path, extra, 'epoch'),
-    batch: num(path, extra, 'batch'),
-    step: num(path, extra, 'step'),
-    lossSum: num(path, extra, 'lossSum'),
-    correct: num(path, extra, 'correct'),
-    seen: num(path, extra, 'seen'),
-    trainSeconds: num(path, extra, 'trainSeconds'),
-    epochSeconds: num(path, extra, 'epochSeconds'),
-    elapsedSeconds: num(path, extra, 'elapsedSeconds'),
-    best:
-      bestRaw === null
-        ? null
-        : {
-            epoch: num(path, bestRaw, 'epoch'),
-            testLoss: num(path, bestRaw, 'testLoss'),
-            testAccuracy: num(path, bestRaw, 'testAccuracy'),
-          },
-    history: historyRaw.map((h) => epochMetrics(path, h)),
-    fingerprint: {
-      batchSize: num(path, fp, 'batchSize'),
-      seed: num(path, fp, 'seed'),
-      epochs: num(path, fp, 'epochs'),
-      datasetSize: num(path, fp, 'datasetSize'),
-      model: str(path, fp, 'model'),
-    },
-  };
+  try {
+    return parseWithSchema(LoopStateSchema, extra, path, FORMAT);
+  } catch (e) {
+    if (e instanceof FileFormatError)
+      throw new FileFormatError(path, FORMAT, e.keyPath === '' ? 'extra' : `extra.${e.keyPath}`, e.detail);
+    throw e;
+  }
 }
 
-/** Throws naming every field where the resumed run differs from the checkpoint's. */
+/**
+ * Checks that the counters agree with each other and with the run: the batch lies inside an epoch, the step
+ * is where (epoch, batch) puts it, the sums cover exactly the batches done, the history has one row per
+ * finished epoch. `batches` is the number of batches per epoch; `checkpointStep` nn's own step counter.
+ */
+export function checkLoopState(path: string, s: LoopState, batches: number, checkpointStep: number): void {
+  const fail = (key: string, detail: string): never => {
+    throw new FileFormatError(path, FORMAT, `extra.${key}`, detail);
+  };
+  const batchSize = s.fingerprint.batchSize;
+  if (s.batch >= batches)
+    fail('batch', `is ${s.batch}, but an epoch has ${batches} batches (0..${batches - 1})`);
+  if (s.epoch > s.fingerprint.epochs)
+    fail('epoch', `is ${s.epoch}, past the run's ${s.fingerprint.epochs} epochs`);
+  if (s.step !== s.epoch * batches + s.batch)
+    fail(
+      'step',
+      `is ${s.step}, but epoch ${s.epoch} batch ${s.batch} of ${batches} per epoch is step ${s.epoch * batches + s.batch}`,
+    );
+  if (s.step !== checkpointStep) fail('step', `is ${s.step}, but the checkpoint's step is ${checkpointStep}`);
+  if (s.seen !== s.batch * batchSize)
+    fail('seen', `is ${s.seen}, but ${s.batch} batches of ${batchSize} were done in this epoch`);
+  if (s.correct > s.seen) fail('correct', `is ${s.correct}, more than the ${s.seen} images seen`);
+  if (s.history.length !== s.epoch)
+    fail('history', `has ${s.history.length} rows for ${s.epoch} finished epochs`);
+  s.history.forEach((row, i) => {
+    if (row.epoch !== i + 1) fail(`history[${i}].epoch`, `is ${row.epoch}, expected ${i + 1}`);
+  });
+  if (s.best !== null && s.best.epoch > s.epoch)
+    fail('best.epoch', `is ${s.best.epoch}, but only ${s.epoch} epochs are finished`);
+}
+
+/** A resume the checkpoint's settings refuse; names every changed setting with its old and new value. */
+export class ResumeMismatchError extends Error {
+  override readonly name = 'ResumeMismatchError';
+}
+
+/**
+ * Throws naming every setting where the resumed run differs from the checkpoint's, with old and new values,
+ * unless it is `epochs` raised, or named in `allowChange` (never one of FIXED_ON_RESUME). `epochs` is never
+ * lowered below the epochs already started.
+ */
 export function checkFingerprint(
   path: string,
-  saved: LoopState['fingerprint'],
-  now: LoopState['fingerprint'],
+  saved: Fingerprint,
+  now: Fingerprint,
+  allowChange: readonly ChangeableSetting[] = [],
+  epochsStarted = 0,
 ): void {
-  const diffs = (Object.keys(saved) as (keyof LoopState['fingerprint'])[])
-    .filter((k) => saved[k] !== now[k])
-    .map((k) => `${k}: checkpoint ${JSON.stringify(saved[k])}, now ${JSON.stringify(now[k])}`);
+  const show = (x: unknown) => JSON.stringify(x);
+  const diffs: string[] = [];
+  for (const key of Object.keys(saved) as (keyof Fingerprint)[]) {
+    if (show(saved[key]) === show(now[key])) continue;
+    const change = `${key}: checkpoint ${show(saved[key])}, now ${show(now[key])}`;
+    if (key === 'epochs') {
+      const raised = now.epochs > saved.epochs;
+      if (now.epochs < epochsStarted) diffs.push(`${change} (${epochsStarted} epochs are already under way)`);
+      else if (!raised && !allowChange.includes('epochs')) diffs.push(change);
+      continue;
+    }
+    const changeable = CHANGEABLE_ON_RESUME.some((k) => k === key);
+    if (!changeable) diffs.push(`${change} (cannot change on resume)`);
+    else if (!allowChange.some((k) => k === key)) diffs.push(change);
+  }
   if (diffs.length)
-    throw new Error(
-      `train: cannot resume from ${path}, the run differs from the checkpoint's (${diffs.join('; ')})`,
+    throw new ResumeMismatchError(
+      `train: cannot resume from ${path}, the run differs from the checkpoint's (${diffs.join('; ')}). ` +
+        `To change a setting on purpose, name it in --allow-change (one of ${CHANGEABLE_ON_RESUME.join(', ')}).`,
     );
 }

@@ -34,6 +34,8 @@ import {
 import {
   type BestEpoch,
   checkFingerprint,
+  checkLoopState,
+  type Fingerprint,
   initialLoopState,
   loopStateFromJson,
   loopStateToJson,
@@ -85,21 +87,27 @@ export async function train(
   // --- state, fresh or from a checkpoint ---
   const lastPath = cfg.outDir ? join(cfg.outDir, 'last.safetensors') : null;
   const bestPath = cfg.outDir ? join(cfg.outDir, 'best.safetensors') : null;
-  const fingerprint = {
-    batchSize: cfg.batchSize,
-    seed: cfg.seed,
-    epochs: cfg.epochs,
-    datasetSize: data.train.n,
-    model: `${model.constructor.name}:${model.numParameters()}`,
-  };
+  const fingerprint = fingerprintOf(model, cfg, data.train.n);
   let s = initialLoopState(fingerprint);
   const resumePath = typeof cfg.resume === 'string' ? cfg.resume : cfg.resume ? lastPath : null;
   if (cfg.resume && !resumePath)
     throw new Error('train: resume: true needs outDir (or pass a checkpoint path)');
   if (resumePath) {
+    // The run's own optimizer settings, which a checkpoint's groups would otherwise overwrite on load.
+    const own = optimizer.paramGroups.map((g) => ({ weightDecay: g.weightDecay, betas: g.betas }));
     const loaded = await loadCheckpoint(resumePath, { model, optimizer, rng: model.rng });
     s = loopStateFromJson(resumePath, loaded.extra);
-    checkFingerprint(resumePath, s.fingerprint, fingerprint);
+    checkFingerprint(
+      resumePath,
+      s.fingerprint,
+      fingerprint,
+      cfg.allowChange,
+      s.batch > 0 ? s.epoch + 1 : s.epoch,
+    );
+    checkLoopState(resumePath, s, batches, loaded.step);
+    // Allowed changes take effect from here on (unchanged ones are equal anyway).
+    for (const [i, g] of optimizer.paramGroups.entries()) Object.assign(g, own[i]);
+    s.fingerprint = fingerprint;
   }
   const metrics = cfg.outDir
     ? new MetricsLog(cfg.outDir, resumePath ? { epoch: s.epoch + 1, step: s.step } : undefined)
@@ -207,6 +215,9 @@ export async function train(
     });
     if (rngState) model.rng?.setState(rngState);
     if (before) model.loadStateDict(before);
+    // A non-finite test loss stops the run like a non-finite training loss, before anything is saved.
+    if (!Number.isFinite(test.loss))
+      throw new NonFiniteLossError('test loss', test.loss, s.step - 1, s.epoch, savedGood);
     const row: EpochMetrics = {
       epoch: s.epoch + 1,
       step: s.step,
@@ -263,5 +274,37 @@ export async function train(
     peakRssMB: peaks.rssMB,
     peakHeapMB: peaks.heapMB,
     seconds: elapsed(),
+  };
+}
+
+/** Every setting that shapes the run, stored in each checkpoint and compared on resume. */
+function fingerprintOf(model: ImageClassifier, cfg: TrainConfig, datasetSize: number): Fingerprint {
+  const config: unknown = Reflect.get(model, 'config');
+  let architecture = '';
+  let fidelity: string | null = null;
+  if (typeof config === 'object' && config !== null) {
+    const variant: unknown = Reflect.get(config, 'variant');
+    const f: unknown =
+      typeof variant === 'object' && variant !== null ? Reflect.get(variant, 'fidelity') : undefined;
+    fidelity = typeof f === 'string' ? f : 'corrected';
+    architecture = JSON.stringify(config, (key, value) => (key === 'fidelity' ? undefined : value));
+  }
+  return {
+    batchSize: cfg.batchSize,
+    seed: cfg.seed,
+    datasetSize,
+    model: `${model.constructor.name}:${model.numParameters()}`,
+    architecture,
+    epochs: cfg.epochs,
+    lr: cfg.lr,
+    weightDecay: cfg.weightDecay,
+    betas: [...(cfg.betas ?? [0.9, 0.999])],
+    warmupSteps: cfg.warmupSteps ?? 0,
+    minLr: cfg.minLr ?? 0,
+    clipNorm: cfg.clipNorm ?? null,
+    labelSmoothing: cfg.labelSmoothing ?? 0,
+    attentionStep: cfg.attentionStep ?? 'global',
+    normalize: cfg.normalize ? { mean: [...cfg.normalize.mean], std: [...cfg.normalize.std] } : null,
+    fidelity,
   };
 }

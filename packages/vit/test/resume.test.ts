@@ -110,7 +110,7 @@ describe('resume', () => {
     await expect(
       train(model({ kind: 'gqa' }), data, { ...cfg, outDir: out, resume: true, batchSize: 8, seed: 12 }),
     ).rejects.toThrow(
-      /cannot resume from .*last\.safetensors.*batchSize: checkpoint 16, now 8; seed: checkpoint 11, now 12/,
+      /cannot resume from .*last\.safetensors.*batchSize: checkpoint 16, now 8 \(cannot change on resume\); seed: checkpoint 11, now 12/,
     );
     await expect(train(model({ kind: 'gqa' }), data, { ...cfg, resume: true })).rejects.toThrow(
       /resume: true needs outDir/,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Rng } from '@gqa-lab/tensor';
 import { VARIANT_KINDS, type VariantKind, withVariant } from '../config';
 import { train } from '../train';
+import { CHANGEABLE_ON_RESUME, type ChangeableSetting } from '../train-state';
 import { presetForData } from '../uptrain-data';
 import { saveModelFile } from '../uptrain-model-file';
 import { createViT } from '../vit';
@@ -23,7 +24,7 @@ import {
   trainLimitFlag,
   weightDecayFlag,
 } from './shared-flags';
-import { choiceValue, intValue } from './values';
+import { choiceListValue, choiceValue, intValue } from './values';
 
 export interface TrainCommandOptions {
   preset: string;
@@ -40,6 +41,7 @@ export interface TrainCommandOptions {
   kvHeads: number;
   fidelity: 'reference' | 'corrected';
   resume: boolean;
+  allowChange: ChangeableSetting[];
   out: string;
 }
 
@@ -58,6 +60,7 @@ export const TRAIN_DEFAULTS: Readonly<TrainCommandOptions> = {
   kvHeads: 2,
   fidelity: 'corrected',
   resume: false,
+  allowChange: [],
   out: 'runs/train',
 };
 
@@ -84,7 +87,13 @@ export const TRAIN_SPEC: CommandSpec<TrainCommandOptions> = {
     ),
     kvHeadsFlag('KV heads for grouped variants (a divisor of the head count)'),
     fidelityFlag('published behaviour or the corrected variants'),
-    switchFlag('resume', 'continue from DIR/last.safetensors'),
+    switchFlag('resume', 'continue from DIR/last.safetensors (a raised --epochs extends a finished run)'),
+    flag(
+      'allowChange',
+      'LIST',
+      `settings --resume may change from the checkpoint's: ${CHANGEABLE_ON_RESUME.join(', ')}`,
+      (f, r) => choiceListValue(f, r, CHANGEABLE_ON_RESUME),
+    ),
     outDirFlag(),
   ],
 };
@@ -122,6 +131,7 @@ export async function trainCommand(argv: readonly string[], print: (s: string) =
     normalize: data.normalize,
     outDir: opts.out,
     resume: opts.resume,
+    allowChange: opts.allowChange,
   });
   const last = result.history.at(-1);
   const path = join(opts.out, 'model.safetensors');
