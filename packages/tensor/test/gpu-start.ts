@@ -14,7 +14,9 @@ export interface GpuStart {
 /** Starts `mode` with threshold 0 (every float32 op with a GPU kernel goes to the GPU). */
 export async function startGpuMode(mode: GpuMode, required: boolean, requiredBy: string): Promise<GpuStart> {
   try {
-    return { backend: await createGpuBackend({ mode, threshold: 0 }), reason: '' };
+    // In the browser (vite), gpu.js comes as a bundled module: the backend's own by-name import is for Node.
+    const gpujs = globalThis.process === undefined ? await import('gpu.js') : undefined;
+    return { backend: await createGpuBackend({ mode, threshold: 0, gpujs }), reason: '' };
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     if (required) throw new Error(`${requiredBy} but the ${mode} backend did not start: ${reason}`);

@@ -8,6 +8,7 @@ import { composedAttention, composedAttentionBackward } from '../composed-attent
 import { cpuBackend } from '../cpu';
 import type { NDArray } from '../ndarray';
 import { Dispatcher, type OpCounts } from './dispatch';
+import { loadGpuJs } from './load-gpujs';
 import { gpuBinary, gpuMatmul, gpuReduce, gpuUnary } from './ops-basic';
 import {
   gpuLayerNorm,
@@ -30,6 +31,11 @@ export interface GpuBackendOptions {
   readonly threshold?: number;
   /** Where size-limit fallbacks and auto's choice are reported (default console.warn). */
   readonly warn?: (message: string) => void;
+  /**
+   * The gpu.js module, for bundled browser apps (`gpujs: await import('gpu.js')`): the backend imports gpu.js
+   * by a name bundlers do not follow, so that a bundle builds without it. Node loads it by itself.
+   */
+  readonly gpujs?: object;
 }
 
 /** A Backend plus what actually runs underneath. */
@@ -72,8 +78,8 @@ const GL_CLASS: Record<Exclude<GpuMode, 'webgpu'>, string> = {
   webgl2: 'WebGL2Kernel',
 };
 
-async function startGlDevice(mode: Exclude<GpuMode, 'webgpu'>): Promise<Device> {
-  const { GPU } = await import('gpu.js');
+async function startGlDevice(mode: Exclude<GpuMode, 'webgpu'>, gpujs: object | undefined): Promise<Device> {
+  const { GPU } = await loadGpuJs(gpujs);
   const { ProgramRunner } = await import('./runner');
   const runner = new ProgramRunner(new GPU({ mode }), GL_CLASS[mode]);
   // A first kernel proves the context exists; gpu.js would otherwise fall back at the first real op.
@@ -95,7 +101,7 @@ async function startGlDevice(mode: Exclude<GpuMode, 'webgpu'>): Promise<Device> 
   };
 }
 
-async function startDevice(mode: GpuMode): Promise<Device> {
+async function startDevice(mode: GpuMode, gpujs: object | undefined): Promise<Device> {
   try {
     if (mode === 'webgpu') {
       // Loaded only here: the worker device needs node:worker_threads, which a browser bundle must not pull in.
@@ -103,7 +109,7 @@ async function startDevice(mode: GpuMode): Promise<Device> {
       // Not probed: Dawn on llvmpipe keeps subnormals (the contract's sign / compare cases pass there).
       return Object.assign(new WebGpuWorkerDevice(), { flushesSubnormals: false });
     }
-    return await startGlDevice(mode);
+    return await startGlDevice(mode, gpujs);
   } catch (e) {
     const cause = e instanceof Error ? e.message : String(e);
     // gpu.js says only "not supported" for headlessgl: name the missing build or display instead.
@@ -129,7 +135,7 @@ export async function createGpuBackend(options: GpuBackendOptions): Promise<GpuB
     const errors: string[] = [];
     for (const mode of order) {
       try {
-        device = await startDevice(mode);
+        device = await startDevice(mode, options.gpujs);
         return wrap(mode, device, options.threshold ?? 4096, warn);
       } catch (e) {
         errors.push(e instanceof Error ? e.message : String(e));
@@ -138,7 +144,7 @@ export async function createGpuBackend(options: GpuBackendOptions): Promise<GpuB
     warn(`createGpuBackend(auto): no GPU mode started, using the CPU backend (${errors.join('; ')})`);
     return cpuGpuBackend();
   }
-  device = await startDevice(options.mode);
+  device = await startDevice(options.mode, options.gpujs);
   return wrap(options.mode, device, options.threshold ?? 4096, warn);
 }
 

@@ -13,7 +13,11 @@ import type { Dataset } from './dataset';
 import { FASHION_MNIST_CLASSES, loadMnistLike, type Split } from './mnist';
 
 export const DEBIAN_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
-export const BUILTIN_SUBSET_DIR = fileURLToPath(new URL('../../data/fashion-mnist-subset/', import.meta.url));
+// The package's data/ folder: two levels up from src/data/ (sources), one up from dist/ (the built package).
+const PACKAGE_ROOT = import.meta.url.endsWith('.ts') ? '../../' : '../';
+export const BUILTIN_SUBSET_DIR = fileURLToPath(
+  new URL(`${PACKAGE_ROOT}data/fashion-mnist-subset/`, import.meta.url),
+);
 
 export type BuiltinSource = 'debian-full' | 'builtin-subset';
 
