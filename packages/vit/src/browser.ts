@@ -1,0 +1,73 @@
+/**
+ * The browser entry of @gqa-lab/vit (the `browser` export condition, and `@gqa-lab/vit/browser`): the model,
+ * presets, patching, variants, in-memory datasets and codecs, the DataLoader and the report charts, without
+ * the parts that need Node (file loaders, checkpoints and metrics files, the training loop that writes them,
+ * the up-training pipeline, the CLI). The Node entry (index.ts) exports all of this and those parts.
+ */
+export * from './config';
+// The in-memory half of the datasets (the Node entry adds the file loaders).
+export {
+  adjustBrightness,
+  adjustContrast,
+  autocontrast,
+  equalize,
+  posterize,
+  solarize,
+} from './data/augment/color';
+export {
+  flipHorizontal,
+  horizontalFlip,
+  type Interpolation,
+  randomCrop,
+  randomRotate,
+  resize,
+  resizeBilinear,
+  rotateImage,
+  shearImage,
+  translateImage,
+  warpAffine,
+} from './data/augment/geometric';
+export { type Augment, blankImage, compose, type ImageCHW, normalize } from './data/augment/image';
+export {
+  applyRandAugmentOp,
+  RAND_AUGMENT_OPS,
+  type RandAugmentOp,
+  type RandAugmentOptions,
+  randAugment,
+} from './data/augment/randaugment';
+export {
+  assertNotCifarPickle,
+  CIFAR_PIXELS,
+  CIFAR10_CLASSES,
+  CIFAR10_RECORD,
+  CIFAR100_RECORD,
+  type Cifar100Label,
+  type CifarDecoded,
+  type CifarDecodeOptions,
+  type CifarRecord,
+  type CifarVariant,
+  concatDatasets,
+  decodeCifar,
+  encodeCifar,
+} from './data/cifar';
+export { assertDataset, channelStats, type Dataset, normalizeChannelsInPlace, subset } from './data/dataset';
+export { decompressionStreamGunzip, type Gunzip, isGzip, maybeGunzip } from './data/gzip';
+export { encodeIdx, IDX_TYPES, type IdxData, type IdxTensor, type IdxTypeName, parseIdx } from './data/idx';
+export { type Batch, DataLoader, type DataLoaderOptions } from './data/loader';
+export { deriveSeed } from './data/seed';
+export { makeSyntheticDataset, type SyntheticOptions } from './data/synthetic';
+export * from './evaluate';
+export * from './patchify';
+export * from './presets';
+export * from './report/bar-chart';
+export * from './report/heatmap';
+export * from './report/html';
+export * from './report/line-chart';
+export * from './timm';
+export * from './uptrain-config';
+export * from './uptrain-model-file';
+export * from './uptrain-probes';
+export * from './uptrain-results';
+export * from './uptrain-variants';
+export * from './variant';
+export * from './vit';
