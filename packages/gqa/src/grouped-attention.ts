@@ -40,6 +40,7 @@ export interface AttentionForwardOptions {
 }
 
 export class GroupedQueryAttention extends Module {
+  static override readonly typeName: string = 'GroupedQueryAttention';
   readonly dim: number;
   readonly numHeads: number;
   readonly numKvHeads: number;

@@ -6,6 +6,7 @@ export type GeluApproximation = 'none' | 'tanh';
 
 /** GELU like torch.nn.GELU(approximate=...): exact `0.5 x (1 + erf(x / sqrt 2))` by default. */
 export class GELU extends Module {
+  static override readonly typeName: string = 'GELU';
   readonly approximate: GeluApproximation;
 
   constructor(approximate: GeluApproximation = 'none') {
@@ -22,18 +23,21 @@ export class GELU extends Module {
 
 /** max(x, 0). */
 export class ReLU extends Module {
+  static override readonly typeName: string = 'ReLU';
   forward(x: Tensor): Tensor {
     return relu(x);
   }
 }
 
 export class Tanh extends Module {
+  static override readonly typeName: string = 'Tanh';
   forward(x: Tensor): Tensor {
     return tanh(x);
   }
 }
 
 export class Sigmoid extends Module {
+  static override readonly typeName: string = 'Sigmoid';
   forward(x: Tensor): Tensor {
     return sigmoid(x);
   }

@@ -24,6 +24,7 @@ function pair(name: string, v: number | readonly [number, number]): [number, num
 }
 
 export class Conv2d extends Module {
+  static override readonly typeName: string = 'Conv2d';
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: [number, number];

@@ -12,6 +12,7 @@ export interface DropoutLayerOptions {
 }
 
 export class Dropout extends Module {
+  static override readonly typeName: string = 'Dropout';
   readonly p: number;
   private readonly _rng: Rng | undefined;
 

@@ -11,6 +11,7 @@ export interface LinearOptions {
 }
 
 export class Linear extends Module {
+  static override readonly typeName: string = 'Linear';
   readonly inFeatures: number;
   readonly outFeatures: number;
   weight: Parameter;

@@ -13,6 +13,7 @@ export { type CrossEntropyOptions, crossEntropy, mse, type Reduction } from '@gq
 
 /** Cross entropy of logits (N, C) against class indices (N), with optional label smoothing. */
 export class CrossEntropyLoss extends Module {
+  static override readonly typeName: string = 'CrossEntropyLoss';
   readonly options: CrossEntropyOptions;
 
   constructor(opts: CrossEntropyOptions = {}) {
@@ -27,6 +28,7 @@ export class CrossEntropyLoss extends Module {
 
 /** Mean (or summed) squared error between two equal-shape tensors. */
 export class MSELoss extends Module {
+  static override readonly typeName: string = 'MSELoss';
   readonly reduction: Reduction;
 
   constructor(reduction: Reduction = 'mean') {

@@ -26,6 +26,7 @@ export interface MLPOptions {
 }
 
 export class MLP extends Module {
+  static override readonly typeName: string = 'MLP';
   fc1: Linear;
   act: Layer;
   drop: Dropout;

@@ -22,6 +22,19 @@ export interface LoadOptions {
 }
 
 export abstract class Module {
+  /**
+   * The class name summary() prints, e.g. 'Linear'. Each class states it as a literal because a minifier
+   * renames classes (constructor.name would print 'e' in a production bundle); a subclass without one
+   * prints its constructor's name.
+   */
+  static readonly typeName: string = 'Module';
+
+  /** This module's class name as summary() prints it: its class's own typeName, else constructor.name. */
+  get typeName(): string {
+    const own: unknown = Object.getOwnPropertyDescriptor(this.constructor, 'typeName')?.value;
+    return typeof own === 'string' ? own : this.constructor.name;
+  }
+
   /** Training mode (dropout active, etc.); switch with train() / eval(). */
   training = true;
 
@@ -209,6 +222,7 @@ function join(prefix: string, name: string): string {
 
 /** An indexable list of modules whose children are named '0', '1', ... (torch.nn.ModuleList). */
 export class ModuleList<M extends Module = Module> extends Module {
+  static override readonly typeName: string = 'ModuleList';
   private readonly _items: M[];
 
   constructor(items: readonly M[] = []) {

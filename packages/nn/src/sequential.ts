@@ -4,6 +4,7 @@ import type { Layer } from './layer';
 import { ModuleList } from './module';
 
 export class Sequential extends ModuleList<Layer> {
+  static override readonly typeName: string = 'Sequential';
   constructor(...layers: Layer[]) {
     super(layers);
   }

@@ -44,8 +44,7 @@ export function summarize(
   const modules = model.namedModules();
   const shapes = new Map<Module, readonly number[]>();
   if (inputShape) {
-    if (!hasForward(model))
-      throw new TypeError(`summary: ${model.constructor.name} has no forward(x) to trace`);
+    if (!hasForward(model)) throw new TypeError(`summary: ${model.typeName} has no forward(x) to trace`);
     const wrapped: Module[] = [];
     try {
       for (const [, m] of modules) {
@@ -66,7 +65,7 @@ export function summarize(
   }
   const rows = modules.map(([name, m]) => ({
     name,
-    type: m.constructor.name,
+    type: m.typeName,
     depth: name === '' ? 0 : name.split('.').length,
     outputShape: shapes.get(m) ?? null,
     params: ownParamCount(m),

@@ -118,6 +118,20 @@ describe('summary', () => {
     expect(text).toContain('Non-trainable params: 84');
   });
 
+  it('prints each class by its stated typeName, so a minifier renaming classes does not show', () => {
+    // What a minified bundle does to class names: every class below is named 'e' at run time.
+    const head = class e extends Linear {
+      static override readonly typeName: string = 'ProjectionHead';
+    };
+    const plain = class e extends Module {
+      head = new head(2, 3, { rng: new Rng(0) });
+      linear = new Linear(3, 1, { rng: new Rng(1) });
+    };
+    const rows = summarize(new plain()).rows;
+    expect(rows.map((r) => r.type)).toEqual(['e', 'ProjectionHead', 'Linear']);
+    expect(new head(1, 1).constructor.name).toBe('e');
+  });
+
   it('works without an input shape (no output shapes) and for Sequential', () => {
     const seq = new Sequential(
       new Linear(3, 4, { rng: new Rng(0) }),

@@ -16,6 +16,7 @@ export interface PatchEmbedOptions {
 }
 
 export class PatchEmbed extends Module {
+  static override readonly typeName: string = 'PatchEmbed';
   readonly imageSize: number;
   readonly patchSize: number;
   /** Patches per side. */

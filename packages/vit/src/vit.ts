@@ -33,6 +33,7 @@ export interface ViTForwardOptions {
 
 /** Pre-norm transformer block: x + attn(norm1(x)), then x + mlp(norm2(x)). */
 export class Block extends Module {
+  static override readonly typeName: string = 'Block';
   norm1: LayerNorm;
   attn: GroupedQueryAttention;
   norm2: LayerNorm;
@@ -60,6 +61,7 @@ export class Block extends Module {
 }
 
 export class ViT extends Module {
+  static override readonly typeName: string = 'ViT';
   readonly config: ViTConfig;
   /** (1, 1, C) learned class token. */
   cls_token: Parameter;

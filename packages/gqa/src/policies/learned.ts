@@ -17,6 +17,7 @@ export interface WeightedGroupedQueryAttentionOptions extends Omit<GroupedQueryA
 }
 
 export class WeightedGroupedQueryAttention extends GroupedQueryAttention {
+  static override readonly typeName: string = 'WeightedGroupedQueryAttention';
   /** (H) per-head K weights, initialised to 1 / group size so the weighted sum starts as the mean. */
   kHeadWeight: Parameter;
   /** (H) per-head V weights. */
