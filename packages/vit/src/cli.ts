@@ -3,7 +3,7 @@
  * `gqa-lab`: the command line of the up-training lab. Subcommands train, uptrain, eval, convert and report;
  * `gqa-lab <command> --help` lists each one's flags. Usage errors exit with 2, other failures with 1.
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { nearest, UsageError } from './cli/args';
 import { convertCommand } from './cli/convert-command';
@@ -31,9 +31,17 @@ export const MAIN_HELP = [
   'Commands:',
   ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)}${c.summary}`),
   '',
-  'Run `gqa-lab <command> --help` for the flags of a command.',
+  'Run `gqa-lab <command> --help` for the flags of a command; `gqa-lab --version` prints the version.',
+  'Exit status: 0 done, 2 the command line is wrong (unknown command or flag, bad value, missing or',
+  'non-existent input path, unreadable --config), 1 the command ran and failed (bad file contents, I/O, training).',
   '',
 ].join('\n');
+
+/** The installed @gqa-lab/vit version, from its package.json (one folder up from src/ and from dist/). */
+export function cliVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : 'unknown';
+}
 
 /** Runs the command line; returns the exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(
@@ -48,6 +56,10 @@ export async function main(
     io.print(MAIN_HELP);
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version' || name === '-v') {
+    io.print(cliVersion());
+    return 0;
+  }
   const command = COMMANDS[name];
   if (!command) {
     const hint = nearest(name, Object.keys(COMMANDS));
@@ -59,7 +71,8 @@ export async function main(
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      io.error(e.message);
+      // Every message starts with the program and command, whichever layer raised it.
+      io.error(e.message.startsWith('gqa-lab ') ? e.message : `gqa-lab ${name}: ${e.message}`);
       return 2;
     }
     io.error(`gqa-lab ${name}: ${e instanceof Error ? e.message : String(e)}`);

@@ -28,6 +28,9 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('gqa-lab command line', () => {
   it('prints help for the program and for each command, listing every flag', async () => {
     expect((await run('--help')).out).toContain('Usage: gqa-lab <command>');
+    const version = await run('--version');
+    expect(version).toMatchObject({ code: 0, err: '' });
+    expect(version.out).toMatch(/^\d+\.\d+\.\d+$/);
     expect((await run()).code).toBe(2);
     for (const cmd of ['uptrain', 'train', 'eval', 'convert', 'report']) {
       const r = await run(cmd, '--help');
@@ -77,7 +80,7 @@ describe('gqa-lab command line', () => {
 
   it('reports missing paths by flag', async () => {
     const r = await run('uptrain', '--data', join(dir, 'nope'));
-    expect(r).toMatchObject({ code: 2, err: `--data: ${join(dir, 'nope')} does not exist` });
+    expect(r).toMatchObject({ code: 2, err: `gqa-lab uptrain: --data: ${join(dir, 'nope')} does not exist` });
     expect((await run('eval', '--model', join(dir, 'none.safetensors'))).err).toContain('--model:');
     expect((await run('eval')).err).toContain('--model PATH is required');
     expect((await run('report', '--config', join(dir, 'missing.json'))).err).toContain(
@@ -101,7 +104,7 @@ describe('gqa-lab command line', () => {
     });
     await writeFile(path, JSON.stringify({ epoch: 4 }));
     expect((await run('uptrain', '--config', path)).err).toBe(
-      `${path}: unknown key 'epoch'; did you mean 'epochs'?`,
+      `gqa-lab uptrain: ${path}: unknown key 'epoch'; did you mean 'epochs'?`,
     );
     await writeFile(path, '{ not json');
     expect((await run('uptrain', '--config', path)).err).toContain('is not valid JSON');
@@ -143,7 +146,8 @@ describe('convert, eval and report commands', () => {
     const mhaPath = join(dir, 'mha.safetensors');
     const config = { ...TINY_VIT, imageSize: 28, patchSize: 14, numClasses: 10 };
     await saveModelFile(mhaPath, createViT(config, new Rng(1)), null, { mean: [0.3], std: [0.35] });
-    const out = join(dir, 'qcqa.safetensors');
+    // Into folders that do not exist yet: convert makes them before any work.
+    const out = join(dir, 'not-yet', 'made', 'qcqa.safetensors');
     const conv = await run(
       'convert',
       '--model',

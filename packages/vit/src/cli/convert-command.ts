@@ -1,4 +1,6 @@
 /** `gqa-lab convert`: an MHA model file -> a grouped variant's model file (no training). */
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { DataLoader } from '../data/loader';
 import { saveModelFile } from '../uptrain-model-file';
 import { captureKeys } from '../uptrain-probes';
@@ -77,6 +79,8 @@ export async function convertCommand(argv: readonly string[], print: (s: string)
   const { help } = await loadCommandConfig(CONVERT_SPEC, argv, opts, print);
   if (help) return;
   requirePathFlags('convert', { model: opts.model, out: opts.out });
+  // The output's folder is made before any work, so a long calibration never ends in ENOENT.
+  await mkdir(dirname(resolve(opts.out)), { recursive: true });
   const { model: mha, meta } = await resolveModelSource(opts, opts.seed);
   if (mha.config.variant.kind !== 'mha' || meta.groupSizes) {
     throw new UsageError(
