@@ -7,6 +7,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { nearest, UsageError } from './cli/args';
 import { convertCommand } from './cli/convert-command';
+import { DEVICES, takeDeviceFlag, useDevice } from './cli/device';
 import { evalCommand } from './cli/eval-command';
 import { reportCommand } from './cli/report-command';
 import { trainCommand } from './cli/train-command';
@@ -32,6 +33,10 @@ export const MAIN_HELP = [
   ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)}${c.summary}`),
   '',
   'Run `gqa-lab <command> --help` for the flags of a command; `gqa-lab --version` prints the version.',
+  '',
+  'Every command also takes --device NAME, the backend it runs on:',
+  ...Object.entries(DEVICES).map(([name, what]) => `  ${name.padEnd(11)}${what}`),
+  '',
   'Exit status: 0 done, 2 the command line is wrong (unknown command or flag, bad value, missing or',
   'non-existent input path, unreadable --config), 1 the command ran and failed (bad file contents, I/O, training).',
   '',
@@ -51,7 +56,14 @@ export async function main(
     error: (s) => console.error(s),
   },
 ): Promise<number> {
-  const [name, ...rest] = argv;
+  let device: ReturnType<typeof takeDeviceFlag>;
+  try {
+    device = takeDeviceFlag(argv);
+  } catch (e) {
+    io.error(`gqa-lab: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  const [name, ...rest] = device.argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.print(MAIN_HELP);
     return name === undefined ? 2 : 0;
@@ -66,7 +78,9 @@ export async function main(
     io.error(`gqa-lab: unknown command '${name}'${hint ? `; did you mean '${hint}'?` : ''}\n\n${MAIN_HELP}`);
     return 2;
   }
+  let release = () => {};
   try {
+    release = await useDevice(device.device);
     await command.run(rest, io.print);
     return 0;
   } catch (e) {
@@ -78,6 +92,8 @@ export async function main(
     io.error(`gqa-lab ${name}: ${e instanceof Error ? e.message : String(e)}`);
     if (process.env.GQA_LAB_DEBUG && e instanceof Error && e.stack) io.error(e.stack);
     return 1;
+  } finally {
+    release();
   }
 }
 

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Rng } from '@gqa-lab/tensor';
+import { cpuBackend, getBackend, Rng } from '@gqa-lab/tensor';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli';
@@ -76,6 +76,16 @@ describe('gqa-lab command line', () => {
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.err).toContain(message);
     }
+  });
+
+  it('rejects an unknown --device with the accepted names, exit 2', async () => {
+    expect(await run('eval', '--device=webgp')).toEqual({
+      code: 2,
+      out: '',
+      err: "gqa-lab: --device: expected one of cpu, reference, webgpu, headlessgl, got 'webgp'; did you mean 'webgpu'?",
+    });
+    expect((await run('train', '--device')).err).toContain('--device needs a value (cpu|reference|');
+    expect((await run('--help')).out).toContain('--device NAME');
   });
 
   it('reports missing paths by flag', async () => {
@@ -169,6 +179,11 @@ describe('convert, eval and report commands', () => {
     const ev = await run('eval', '--model', out, '--test-limit', '40');
     expect(ev.code).toBe(0);
     expect(ev.out).toMatch(/test accuracy \d+\.\d\d%, test loss \d+\.\d{4}/);
+    // --device reference: the plain-loop backend for this command only, same accuracy (float64 sums).
+    const evRef = await run('eval', '--device', 'reference', '--model', out, '--test-limit', '40');
+    expect(evRef.code).toBe(0);
+    expect(evRef.out.match(/test accuracy \S+/)?.[0]).toBe(ev.out.match(/test accuracy \S+/)?.[0]);
+    expect(getBackend()).toBe(cpuBackend);
     const again = await run(
       'convert',
       '--model',
