@@ -5,10 +5,12 @@
 # bundler, (3) the installed `gqa-lab` bin (--help, --version, a tiny train), (4) a vite production bundle
 # run in headless Chromium. Any failure fails.
 #
-# The install is `npm install --offline` of the five tarballs only: the packages have no third-party runtime
-# dependency (gpu.js / webgpu are optional peers, not installed), so npm needs neither the registry nor a
-# primed cache, and an @gqa-lab package can come from nowhere but the tarballs. The consumer's tools (tsc,
-# vite, Playwright) are the repository's own (installed by the lockfile), run against the consumer's files.
+# The install is `npm install --offline` of the five tarballs, from a fresh npm cache made for this run: their
+# third-party dependencies (exact versions from the packed manifests, e.g. valibot) are added to that cache
+# first with `npm cache add` (the one step that reaches the npm registry), so the install itself fetches
+# nothing and an @gqa-lab package can come from nowhere but the tarballs. gpu.js / webgpu are optional peers
+# and are not installed. The consumer's tools (tsc, vite, Playwright) are the repository's own (installed by
+# the lockfile), run against the consumer's files.
 # Needs `pnpm install` done and Debian's chromium (.ci/browser-setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +32,20 @@ ls -l "$packs"
 cp .ci/consumer/package.json.template "$project/package.json"
 cp -r .ci/consumer/use-as-library.mjs .ci/consumer/pool-from-dist.mjs .ci/consumer/typed-consumer.ts \
   .ci/consumer/tsconfig.nodenext.json .ci/consumer/tsconfig.bundler.json .ci/consumer/browser "$project/"
+export npm_config_cache="$work/npm-cache"
+third_party=$(node -e '
+  const { execFileSync } = require("node:child_process");
+  const deps = new Set();
+  for (const tgz of process.argv.slice(1)) {
+    const manifest = JSON.parse(execFileSync("tar", ["-xzOf", tgz, "package/package.json"], { encoding: "utf8" }));
+    for (const [name, version] of Object.entries(manifest.dependencies ?? {}))
+      if (!name.startsWith("@gqa-lab/")) deps.add(`${name}@${version}`);
+  }
+  console.log([...deps].join(" "));
+' "$packs"/*.tgz)
+for spec in $third_party; do npm cache add "$spec" --loglevel=error; done
+echo "consumer: third-party runtime dependencies: ${third_party:-none}"
+
 cd "$project"
 npm install --offline --no-audit --no-fund --loglevel=error "$packs"/*.tgz
 if [ -e node_modules/gpu.js ] || [ -e node_modules/webgpu ] || [ -e node_modules/tsx ]; then

@@ -1,6 +1,6 @@
 // Bundles the browser consumer (PROJECT/browser, importing the @gqa-lab packages installed in PROJECT)
 // with vite's production build, serves it with vite preview and runs it in headless Chromium through
-// Playwright (Debian's /usr/bin/chromium, or GQA_CHROMIUM). Fails on a build error, a page error, a failed
+// Playwright (Debian's /usr/bin/chromium, or GQA_CHROMIUM). Fails on a build error, a page or console error, a failed
 // training run, non-finite losses, or a summary() that shows minified class names.
 // Usage: node .ci/consumer/browser-run.mjs PROJECT
 import { join } from 'node:path';
@@ -32,7 +32,9 @@ try {
     failed = true;
   });
   page.on('console', (m) => {
-    if (m.type() === 'error') console.error(`console error: ${m.text()}`);
+    if (m.type() !== 'error') return;
+    console.error(`console error: ${m.text()}`);
+    failed = true;
   });
   await page.goto(url);
   await page.waitForFunction(() => window.gqaResult !== undefined, undefined, { timeout: 120_000 });
@@ -42,8 +44,9 @@ try {
   console.log(result.summary.split('\n').slice(0, 6).join('\n'));
   if (!result.losses.every(Number.isFinite)) throw new Error('non-finite loss in the browser run');
   for (const name of ['ViT', 'PatchEmbed', 'Block', 'GroupedQueryAttention', 'LayerNorm', 'Linear', 'MLP']) {
-    if (!result.summary.includes(`(${name})`))
-      throw new Error(`summary() lacks (${name}) in a minified bundle`);
+    // The root row starts with its type, child rows show it in parentheses.
+    if (!new RegExp(`(^|\\()${name}[)\\s]`, 'm').test(result.summary))
+      throw new Error(`summary() lacks ${name} in a minified bundle:\n${result.summary}`);
   }
 } finally {
   await browser.close();
