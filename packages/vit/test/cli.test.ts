@@ -82,9 +82,11 @@ describe('gqa-lab command line', () => {
     expect(await run('eval', '--device=webgp')).toEqual({
       code: 2,
       out: '',
-      err: "gqa-lab: --device: expected one of cpu, reference, webgpu, headlessgl, got 'webgp'; did you mean 'webgpu'?",
+      err: "gqa-lab: --device: expected one of cpu, cpu-js, cpu-wasm, reference, webgpu, headlessgl, got 'webgp'; did you mean 'webgpu'?",
     });
-    expect((await run('train', '--device')).err).toContain('--device needs a value (cpu|reference|');
+    expect((await run('train', '--device')).err).toContain(
+      '--device needs a value (cpu|cpu-js|cpu-wasm|reference|',
+    );
     expect((await run('--help')).out).toContain('--device NAME');
   });
 
@@ -183,6 +185,8 @@ describe('convert, eval and report commands', () => {
     const evRef = await run('eval', '--device', 'reference', '--model', out, '--test-limit', '40');
     expect(evRef.code).toBe(0);
     expect(evRef.out.match(/test accuracy \S+/)?.[0]).toBe(ev.out.match(/test accuracy \S+/)?.[0]);
+    const evJs = await run('eval', '--device', 'cpu-js', '--model', out, '--test-limit', '40');
+    expect(evJs.out.match(/test accuracy \S+/)?.[0]).toBe(ev.out.match(/test accuracy \S+/)?.[0]);
     expect(getBackend()).toBe(cpuBackend);
     const again = await run(
       'convert',

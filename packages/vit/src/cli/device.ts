@@ -5,6 +5,7 @@
 import {
   type Backend,
   cpuBackend,
+  createCpuBackend,
   createGpuBackend,
   type GpuMode,
   getBackend,
@@ -15,7 +16,9 @@ import { nearest, UsageError } from './args';
 
 /** Every device name with what it selects, for the help text and the error listing the accepted ones. */
 export const DEVICES = {
-  cpu: 'CPU backend, the default (GQA_THREADS threads; GQA_BACKEND picks the default backend)',
+  cpu: 'CPU backend, the default (GQA_THREADS threads, GQA_KERNELS tier; GQA_BACKEND picks the default)',
+  'cpu-js': 'CPU backend with the scalar TypeScript kernels',
+  'cpu-wasm': 'CPU backend with the WebAssembly SIMD kernels (float32 matmul / Linear)',
   reference: 'plain-loop float64 reference backend (slow; for checking results)',
   webgpu: 'gpu.js on WebGPU through Dawn (npm install gpu.js@2.24.1 webgpu@0.6.2)',
   headlessgl: 'gpu.js on headless-gl (gpu.js with its native gl module built, and an X display)',
@@ -54,6 +57,12 @@ export function takeDeviceFlag(argv: readonly string[]): { device: DeviceName | 
 
 async function backendFor(device: DeviceName): Promise<{ backend: Backend; dispose: () => void }> {
   if (device === 'cpu') return { backend: cpuBackend, dispose: () => undefined };
+  if (device === 'cpu-js' || device === 'cpu-wasm') {
+    return {
+      backend: createCpuBackend({ name: device, kernels: device === 'cpu-js' ? 'js' : 'wasm' }),
+      dispose: () => undefined,
+    };
+  }
   if (device === 'reference') return { backend: referenceBackend, dispose: () => undefined };
   const mode: GpuMode = device;
   const gpu = await createGpuBackend({ mode });
