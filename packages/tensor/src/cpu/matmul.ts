@@ -56,7 +56,22 @@ export function planMatmul(
     unitRows: MC,
     unitCols: Math.max(N, 1),
   };
-  return { plan, outShape: [...batch, M, N] };
+  return { plan: plan.wasm ? foldBroadcastBatch(plan) : plan, outShape: [...batch, M, N] };
+}
+
+/**
+ * x (B, T, C) @ W (C, N) as one (B*T, C) @ (C, N) product when every batch shares B and A's batch
+ * matrices follow each other row after row: B is packed once instead of once per batch matrix. Only on the
+ * wasm tier (its sums do not depend on M or the tiling); the scalar tier keeps its plans as they were.
+ */
+function foldBroadcastBatch(plan: MatmulPlan): MatmulPlan {
+  const { aOffsets, bOffsets, M, ars } = plan;
+  const n = aOffsets.length;
+  if (n < 2) return plan;
+  for (let t = 1; t < n; t++) {
+    if (bOffsets[t] !== bOffsets[0] || aOffsets[t] !== aOffsets[0] + t * M * ars) return plan;
+  }
+  return { ...plan, aOffsets: aOffsets.subarray(0, 1), bOffsets: bOffsets.subarray(0, 1), M: n * M };
 }
 
 /** How a matmul may use the worker pool. */

@@ -13,40 +13,57 @@ import { type Arena, arenaWithRoom } from './kernel-module';
 const KC = 256;
 const F32 = 4;
 
-/** What the arena holds now: A and packed B of batch matrix `t` of `plan`, and where. */
+/**
+ * What the arena holds for `plan`: packed B of the matrix at storage offset `bOffset` (at byte 0), then
+ * A's span from storage offset `aOffset`, then the C block. Broadcast batches reuse whichever is unchanged.
+ */
 interface Loaded {
   plan: MatmulPlan;
-  t: number;
-  /** Storage offset of A's span start (A's element (i, k) is at aOffset + i * ars + k * acs). */
+  bOffset: number;
+  aOffset: number;
+  /** Storage offset where the copied A span starts (A's element (i, k) is at aOffset + i * ars + k * acs). */
   aLo: number;
-  /** Byte addresses of A's span, packed B and the C block. */
-  aAt: number;
+  /** Byte addresses of packed B, A's span and the C block. */
   bAt: number;
+  aAt: number;
   cAt: number;
   arena: Arena;
 }
 let loaded: Loaded | null = null;
 
-/** Lowest and highest storage offset the (M, K) matrix at `base` touches (strides may be 0). */
+/** Lowest and highest storage offset the (M, K) matrix at `base` touches (strides may be 0 or negative). */
 function span(base: number, M: number, K: number, rs: number, cs: number): [number, number] {
   const ends = [0, (M - 1) * rs, (K - 1) * cs, (M - 1) * rs + (K - 1) * cs].map((d) => base + d);
   return [Math.min(...ends), Math.max(...ends)];
 }
 
-/** Copies A_t in and packs B_t (unless they are already there) and returns where they are. */
+/** Packs B_t and copies A_t in (each unless already there) and returns where they are. */
 function load(plan: MatmulPlan, t: number): Loaded {
-  if (loaded !== null && loaded.plan === plan && loaded.t === t) return loaded;
   const { M, K, N, ars, acs } = plan;
-  const [aLo, aHi] = span(plan.aOffsets[t], M, K, ars, acs);
-  const panels = Math.ceil(N / GEMM_NR);
-  const aAt = 0;
-  const bAt = alignUp(aAt + (aHi - aLo + 1) * F32);
-  const cAt = alignUp(bAt + K * panels * GEMM_NR * F32);
-  const arena = arenaWithRoom(cAt + plan.unitRows * panels * GEMM_NR * F32);
-  arena.f32.set(plan.a.subarray(aLo, aHi + 1), aAt / F32);
-  packB(plan, plan.bOffsets[t], panels, arena.f32, bAt / F32);
-  loaded = { plan, t, aLo, aAt, bAt, cAt, arena };
-  return loaded;
+  const aOffset = plan.aOffsets[t];
+  const bOffset = plan.bOffsets[t];
+  let at = loaded;
+  if (at === null || at.plan !== plan) {
+    // A new plan: lay the arena out for it (every batch matrix has the same sizes).
+    const [lo, hi] = span(aOffset, M, K, ars, acs);
+    const panels = Math.ceil(N / GEMM_NR);
+    const aAt = alignUp(K * panels * GEMM_NR * F32);
+    const cAt = alignUp(aAt + (hi - lo + 1) * F32);
+    const arena = arenaWithRoom(cAt + plan.unitRows * panels * GEMM_NR * F32);
+    at = { plan, bOffset: -1, aOffset: -1, aLo: 0, bAt: 0, aAt, cAt, arena };
+    loaded = at;
+  }
+  if (at.bOffset !== bOffset) {
+    packB(plan, bOffset, Math.ceil(N / GEMM_NR), at.arena.f32, at.bAt / F32);
+    at.bOffset = bOffset;
+  }
+  if (at.aOffset !== aOffset) {
+    const [lo, hi] = span(aOffset, M, K, ars, acs);
+    at.arena.f32.set(plan.a.subarray(lo, hi + 1), at.aAt / F32);
+    at.aLo = lo;
+    at.aOffset = aOffset;
+  }
+  return at;
 }
 
 function alignUp(bytes: number): number {
@@ -90,7 +107,7 @@ export function wasmGemmRows(plan: MatmulPlan, u: UnitBlock, out: Float32Array):
   const p0 = Math.floor(u.j0 / GEMM_NR);
   const p1 = Math.ceil((u.j0 + u.cols) / GEMM_NR);
   const ldc = (p1 - p0) * GEMM_NR;
-  const aRow0 = plan.aOffsets[u.t] - at.aLo + u.i0 * ars;
+  const aRow0 = at.aOffset - at.aLo + u.i0 * ars;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = Math.min(KC, K - k0);
     const bSlice = at.bAt + (k0 * panels + p0 * kc) * GEMM_NR * F32;
