@@ -10,6 +10,8 @@ export interface Results {
   readonly quick: boolean;
   readonly threads: number;
   readonly wasmSimd: boolean;
+  /** Which PyTorch and BLAS the torch rows come from, or why there are none. */
+  readonly torch?: string;
   readonly rows: readonly Row[];
 }
 
@@ -23,13 +25,14 @@ export function speedup(row: Row, peer: Row): number {
 /** One Markdown table per run: a line per workload and implementation, ratios on our lines. */
 export function toMarkdown(r: Results): string {
   const m = r.machine;
-  const peers = [...new Set(r.rows.map((x) => x.impl).filter((i) => i.startsWith('tfjs')))];
+  const peers = [...new Set(r.rows.map((x) => x.impl).filter(isPeer))];
   const lines = [
     `Measured ${m.date} on ${m.cpuModel}, ${m.logicalCores} logical cores, ${m.totalMemGiB} GiB, Node ${m.node} (${m.platform}), ` +
       `load average ${m.loadAvg1m} at start${r.quick ? ', QUICK smoke sizes (not comparable)' : ''}. ` +
       `tfjs-wasm SIMD: ${r.wasmSimd ? 'yes' : 'no'}, 1 thread. Medians over benny samples; higher is better for ` +
       'GFLOP/s, Melem/s and images/s, lower for ms. "x peer" = how many times faster than that peer, same run.',
     '',
+    ...(r.torch ? [`${r.torch}.`, ''] : []),
     `| workload | impl | median | min-max | samples | extra | ${peers.map((p) => `x ${p}`).join(' | ')} |`,
     `|---|---|---|---|---|---|${peers.map(() => '---|').join('')}`,
   ];
@@ -39,7 +42,7 @@ export function toMarkdown(r: Results): string {
         ? `${fmt(row.imagesPerS)} img/s, peak +${fmt(row.peakMiB ?? 0)} MiB`
         : '';
     const ratios = peers.map((p) => {
-      if (row.impl.startsWith('tfjs')) return '';
+      if (isPeer(row.impl)) return '';
       const peer = r.rows.find((x) => x.workload === row.workload && x.impl === p);
       return peer ? `${speedup(row, peer).toFixed(2)}x` : '';
     });
@@ -48,4 +51,9 @@ export function toMarkdown(r: Results): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Rows of the peers (tfjs backends, PyTorch) get no ratio columns of their own. */
+function isPeer(impl: string): boolean {
+  return impl.startsWith('tfjs') || impl.startsWith('torch');
 }

@@ -11,7 +11,8 @@ import { benchMatmul } from './matmul';
 import { benchNorms } from './norms';
 import { PEERS, type PeerName, wasmHasSimd } from './peers';
 import { type Results, type Row, toMarkdown } from './report';
-import { type OurImpl, ourImpls } from './threads';
+import { defaultImpl, type OurImpl, ourImpls } from './threads';
+import { runTorchPeer } from './torch-peer';
 import { runVariantsWorkload } from './variants-run';
 import { VIT_SHAPE } from './vit';
 import { benchAttention, benchVit } from './workloads';
@@ -37,11 +38,11 @@ export async function runBench(
   const impls = ourImpls();
   const machine = describeMachine();
   const attention = o.quick ? { batch: 2, tokens: 5, channels: 8, heads: 2 } : ATTENTION_SHAPE;
+  const sizes = o.quick ? [16, 32] : [128, 256, 512, 1024];
   const vit = o.quick ? { ...VIT_SHAPE, batch: 2, image: 8, dim: 8, depth: 1, heads: 2, mlp: 16 } : VIT_SHAPE;
   /** Workloads A, norms, B, C for one side: our configurations, or the peers. */
   const pass = async (ours: readonly OurImpl[], peers: readonly PeerName[]): Promise<Row[]> => {
     const rows: Row[] = [];
-    const sizes = o.quick ? [16, 32] : [128, 256, 512, 1024];
     if (wants('A')) rows.push(...(await benchMatmul(sizes, ours, peers, opts)));
     if (wants('norms'))
       rows.push(...(await benchNorms(o.quick ? 8 : 4096, o.quick ? 16 : 256, ours.length > 0, peers, opts)));
@@ -56,13 +57,23 @@ export async function runBench(
   mkdirSync(dir, { recursive: true });
   const variantFiles = wants('variants') ? await runVariantsWorkload(o.quick, dir, machine) : [];
   const peerRows = await pass([], PEERS);
-  impls[0].before?.();
-  const rows = byWorkload([...ourRows, ...peerRows]);
+  // PyTorch in a child process, same shapes, 1 and 2 threads (skipped with a note where it is not installed).
+  const torch = runTorchPeer({
+    threads: [1, 2],
+    sizes: wants('A') ? sizes : [],
+    attention: wants('B') ? attention : undefined,
+    vit: wants('C') ? vit : undefined,
+    opts,
+    slow,
+  });
+  defaultImpl().before?.();
+  const rows = byWorkload([...ourRows, ...peerRows, ...torch.rows]);
   const results: Results = {
     machine,
     quick: o.quick,
     threads: defaultThreading().threads,
     wasmSimd: await wasmHasSimd(),
+    torch: torch.note,
     rows,
   };
   const markdown = toMarkdown(results);

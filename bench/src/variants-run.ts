@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type CaseOptions, type Timing, timeCase } from './harness';
 import type { Machine } from './machine';
 import { PEERS, usePeer } from './peers';
-import { ourImpls } from './threads';
+import { defaultImpl } from './threads';
 import {
   ourVariant,
   VARIANT_IDS,
@@ -82,7 +82,7 @@ export async function benchVariants(
   const input = variantInput(s);
   const layers = VARIANT_IDS.map((id) => ({ id, layer: variantLayer(id, s) }));
   const rows: Timed[] = [];
-  const one = ourImpls()[0];
+  const one = defaultImpl();
   one.before?.();
   for (const { id, layer } of layers) {
     const { fwd, fwdBwd } = ourVariant(layer, s, input);
@@ -114,7 +114,7 @@ export function variantsMarkdown(r: VariantResults): string {
     `Measured ${m.date} on ${m.cpuModel}, ${m.logicalCores} logical cores, Node ${m.node}, load average ${m.loadAvg1m} ` +
       `at start${r.quick ? ', QUICK smoke sizes (not comparable)' : ''}. B=${s.batch}, T=${s.tokens}, C=${s.channels}, ` +
       `H=${s.heads}, G=${s.kvHeads}, DGQA window ${s.window}, unequal groups [${s.unequalSizes.join(', ')}]. ` +
-      'gqa-lab on one thread, tfjs-wasm on one thread. "vs GQA" = median / GQA median, same impl and pass; ' +
+      'gqa-lab on one thread (default kernel tier: wasm where SIMD validates), tfjs-wasm on one thread. "vs GQA" = median / GQA median, same impl and pass; ' +
       '"x peer" = how many times faster gqa-lab is than that peer on the same variant.',
   ];
   for (const pass of ['fwd', 'fwd+bwd'] as const) {
