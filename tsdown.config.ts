@@ -32,7 +32,7 @@ export default defineConfig([
   pkg('tensor', {
     index: 'src/index.ts',
     // Worker entries, next to index.js: the pool and the webgpu device start them as ./<name>.js from dist.
-    'matmul-worker': 'src/cpu/matmul-worker.ts',
+    'pool-worker': 'src/cpu/pool-worker.ts',
     'webgpu-worker': 'src/gpujs/webgpu-worker.ts',
   }),
   pkg('autograd', { index: 'src/index.ts' }),

@@ -68,6 +68,22 @@ export interface LayerNormGrads {
   readonly dbias: NDArray | null;
 }
 
+/** The inputs of one attention call; the forward and its backward take the same. */
+export interface AttentionArgs {
+  /** Queries (B, Hq, T, D). */
+  readonly q: NDArray;
+  /** Keys (B, Hkv, S, D); one float dtype with q and v. */
+  readonly k: NDArray;
+  /** Values (B, Hkv, S, Dv). */
+  readonly v: NDArray;
+  /** Int32Array(Hq): the KV head each query head reads, values in [0, Hkv) (GQA without repeating K / V). */
+  readonly kvHead: Int32Array;
+  /** Factor of the scores q k^T (finite). */
+  readonly scale: number;
+  /** Broadcasts to the scores (B, Hq, T, S) (rank <= 4, any dtype): nonzero = may attend; null = no mask. */
+  readonly mask: NDArray | null;
+}
+
 /** Result of the fused attention forward. */
 export interface AttentionKernelResult {
   /** softmax(q k^T * scale, masked) v: (B, Hq, T, Dv). */
@@ -169,38 +185,17 @@ export interface Backend {
 
   /**
    * Fused scaled-dot-product attention (FlashAttention style, no (T, S) scores materialised):
-   * out[b, h] = softmax(q[b, h] k[b, kvHead[h]]^T * scale, masked) v[b, kvHead[h]].
-   * q (B, Hq, T, D), k (B, Hkv, S, D), v (B, Hkv, S, Dv), one float dtype; kvHead Int32Array(Hq) with values in
-   * [0, Hkv) (GQA without repeating K / V); mask (rank <= 4, any dtype) broadcasts to (B, Hq, T, S), nonzero =
-   * may attend, or null. A fully blocked row gives NaN outputs and lse -Infinity (as torch's softmax does).
-   * `keepWeights` asks for the (B, Hq, T, S) weights as well (a backward then skips recomputing them: for short
-   * sequences that saves a product and the exps; long ones should not keep them).
+   * out[b, h] = softmax(q[b, h] k[b, kvHead[h]]^T * scale, masked) v[b, kvHead[h]] (see AttentionArgs).
+   * A fully blocked row gives NaN outputs and lse -Infinity (as torch's softmax does). `keepWeights` asks for
+   * the (B, Hq, T, S) weights as well (a backward then skips recomputing them: for short sequences that saves
+   * a product and the exps; long ones should not keep them).
    */
-  attention(
-    q: NDArray,
-    k: NDArray,
-    v: NDArray,
-    kvHead: Int32Array,
-    scale: number,
-    mask: NDArray | null,
-    keepWeights: boolean,
-  ): AttentionKernelResult;
+  attention(args: AttentionArgs, keepWeights: boolean): AttentionKernelResult;
   /**
-   * Gradients of `attention` from its saved out and lse, and its weights when kept (else p = exp(s - lse) is
-   * recomputed); D_i = dOut_i . out_i, dS = p (dP - D_i); dOut (B, Hq, T, Dv). Masked positions get dS = 0, so a
-   * fully blocked row gives dq = 0 while its NaN weights reach dv of its KV head, as the unfused masked softmax's
-   * backward does.
+   * Gradients of `attention(args)` for the output gradient dOut (B, Hq, T, Dv), from the forward's `saved`
+   * out and lse, and its weights when kept (else p = exp(s - lse) is recomputed); D_i = dOut_i . out_i,
+   * dS = p (dP - D_i). Masked positions get dS = 0, so a fully blocked row gives dq = 0 while its NaN weights
+   * reach dv of its KV head, as the unfused masked softmax's backward does.
    */
-  attentionBackward(
-    q: NDArray,
-    k: NDArray,
-    v: NDArray,
-    out: NDArray,
-    lse: NDArray,
-    weights: NDArray | null,
-    dOut: NDArray,
-    kvHead: Int32Array,
-    scale: number,
-    mask: NDArray | null,
-  ): AttentionKernelGrads;
+  attentionBackward(args: AttentionArgs, saved: AttentionKernelResult, dOut: NDArray): AttentionKernelGrads;
 }

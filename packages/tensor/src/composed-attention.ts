@@ -6,7 +6,7 @@
  * fully blocked row, found on the host from the mask, is set to NaN (out, and dv of its KV head) and lse
  * -Infinity afterwards.
  */
-import type { AttentionKernelGrads, AttentionKernelResult, Backend } from './backend';
+import type { AttentionArgs, AttentionKernelGrads, AttentionKernelResult, Backend } from './backend';
 import { checkSaved, planAttention } from './checks/attention';
 import { NDArray } from './ndarray';
 
@@ -14,7 +14,7 @@ import { NDArray } from './ndarray';
 const MASKED = -1e30;
 
 /** Shared set-up of both directions: the head map as an index, K / V gathered per query head, scores. */
-function scores(be: Backend, q: NDArray, k: NDArray, v: NDArray, kvHead: Int32Array, scale: number) {
+function scores(be: Backend, { q, k, v, kvHead, scale }: AttentionArgs) {
   const index = NDArray.of(Int32Array.from(kvHead), [kvHead.length]);
   const kg = be.indexSelect(k, 1, index); // (B, Hq, S, D)
   const vg = be.indexSelect(v, 1, index); // (B, Hq, S, Dv)
@@ -70,20 +70,11 @@ function setRows(be: Backend, x: NDArray, flags: Uint8Array, value: number): NDA
 }
 
 /** Backend.attention composed from `be`'s kernels; empty shapes go to `small`'s attention. */
-export function composedAttention(
-  be: Backend,
-  small: Backend,
-  q: NDArray,
-  k: NDArray,
-  v: NDArray,
-  kvHead: Int32Array,
-  scale: number,
-  mask: NDArray | null,
-): AttentionKernelResult {
-  const { B, Hq, T, S, D, Dv } = planAttention('attention', q, k, v, kvHead, scale, mask);
-  if (B * Hq * T * S * D * Dv === 0) return small.attention(q, k, v, kvHead, scale, mask, false);
-  const { vg, s } = scores(be, q, k, v, kvHead, scale);
-  const masked = maskOf(mask, s.shape);
+export function composedAttention(be: Backend, small: Backend, args: AttentionArgs): AttentionKernelResult {
+  const { B, Hq, T, S, D, Dv } = planAttention('attention', args);
+  if (B * Hq * T * S * D * Dv === 0) return small.attention(args, false);
+  const { vg, s } = scores(be, args);
+  const masked = maskOf(args.mask, s.shape);
   const sm = masked ? be.where(masked.m, s, constant(MASKED, s)) : s; // (B, Hq, T, S)
   let out = be.matmul(be.softmax(sm, -1), vg); // (B, Hq, T, Dv)
   let lse = be.logsumexp(sm, -1, true); // (B, Hq, T, 1)
@@ -98,24 +89,17 @@ export function composedAttention(
 export function composedAttentionBackward(
   be: Backend,
   small: Backend,
-  q: NDArray,
-  k: NDArray,
-  v: NDArray,
-  out: NDArray,
-  lse: NDArray,
+  args: AttentionArgs,
+  saved: AttentionKernelResult,
   dOut: NDArray,
-  kvHead: Int32Array,
-  scale: number,
-  mask: NDArray | null,
 ): AttentionKernelGrads {
-  const plan = planAttention('attentionBackward', q, k, v, kvHead, scale, mask);
-  checkSaved('attentionBackward', plan, out, lse, dOut, null);
+  const { q, kvHead, scale } = args;
+  const plan = planAttention('attentionBackward', args);
+  checkSaved('attentionBackward', plan, saved, dOut);
   const { B, Hq, Hkv, T, S, D, Dv } = plan;
-  if (B * Hq * T * S * D * Dv === 0) {
-    return small.attentionBackward(q, k, v, out, lse, null, dOut, kvHead, scale, mask);
-  }
-  const { index, kg, vg, s } = scores(be, q, k, v, kvHead, scale);
-  const masked = maskOf(mask, s.shape);
+  if (B * Hq * T * S * D * Dv === 0) return small.attentionBackward(args, saved, dOut);
+  const { index, kg, vg, s } = scores(be, args);
+  const masked = maskOf(args.mask, s.shape);
   const p = be.softmax(masked ? be.where(masked.m, s, constant(MASKED, s)) : s, -1); // (B, Hq, T, S)
   const dvPerHead = be.matmul(p.transpose(-1, -2), dOut); // (B, Hq, S, Dv)
   let dv = be.indexAdd([B, Hkv, S, Dv], 1, index, dvPerHead);

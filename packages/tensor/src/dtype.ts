@@ -1,9 +1,7 @@
 import { logAllocation, takePooled } from './storage-pool';
+import type { DType, TypedArray } from './typed-array';
 
-/** Element types. float32 is the default everywhere; float64 exists for gradient checks; int32 for indices. */
-export type DType = 'float32' | 'float64' | 'int32';
-
-export type TypedArray = Float32Array | Float64Array | Int32Array;
+export { type DType, dtypeOf, type TypedArray } from './typed-array';
 
 /** Allocates zero-filled storage of `n` elements for `dtype` (a recycled array when one waits: storage-pool.ts). */
 export function allocate(dtype: DType, n: number): TypedArray {
@@ -21,13 +19,6 @@ function fresh(dtype: DType, n: number): TypedArray {
     case 'int32':
       return new Int32Array(n);
   }
-}
-
-/** The dtype of a typed array. */
-export function dtypeOf(data: TypedArray): DType {
-  if (data instanceof Float32Array) return 'float32';
-  if (data instanceof Float64Array) return 'float64';
-  return 'int32';
 }
 
 /** Bytes per element. */

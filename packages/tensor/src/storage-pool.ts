@@ -5,7 +5,7 @@
  * and consumes: see autograd/src/backward.ts) wait here by dtype and length, and `allocate` hands them out
  * again. Like PyTorch's caching allocator, the pool keeps memory it may reuse, up to a limit.
  */
-import { type DType, dtypeOf, type TypedArray } from './dtype';
+import { type DType, dtypeOf, type TypedArray } from './typed-array';
 
 /** Arrays shorter than this are cheap to allocate and are not pooled. */
 const MIN_POOLED_LENGTH = 4096;

@@ -13,10 +13,9 @@ import { describeAttention } from './contract-attention';
 const composed: Backend = {
   ...cpuBackend,
   name: 'cpu-composed-attention',
-  attention: (q, k, v, kvHead, scale, mask) =>
-    composedAttention(composed, cpuBackend, q, k, v, kvHead, scale, mask),
-  attentionBackward: (q, k, v, out, lse, _weights, dOut, kvHead, scale, mask) =>
-    composedAttentionBackward(composed, cpuBackend, q, k, v, out, lse, dOut, kvHead, scale, mask),
+  attention: (args) => composedAttention(composed, cpuBackend, args),
+  attentionBackward: (args, saved, dOut) =>
+    composedAttentionBackward(composed, cpuBackend, args, saved, dOut),
 };
 
 describeAttention(composed);

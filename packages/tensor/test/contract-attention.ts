@@ -92,8 +92,8 @@ export function describeAttention(be: Backend): void {
     it('attention matches the float64 reference (layouts, GQA maps, broadcast masks, blocked rows)', () => {
       fc.assert(
         fc.property(caseArb, ({ q, k, v, kvHead, scale, mask, keep }) => {
-          const want = oracle.attention(f64(q), f64(k), f64(v), kvHead, scale, mask, true);
-          const got = be.attention(q, k, v, kvHead, scale, mask, keep);
+          const want = oracle.attention({ q: f64(q), k: f64(k), v: f64(v), kvHead, scale, mask }, true);
+          const got = be.attention({ q, k, v, kvHead, scale, mask }, keep);
           expectLike(got.out, want.out, 1e-4, 1e-4);
           expectLike(got.lse, want.lse, 1e-5, 1e-4);
           // A backend may decline to keep the weights (null); kept ones must be right, and none unasked.
@@ -107,21 +107,13 @@ export function describeAttention(be: Backend): void {
       fc.assert(
         fc.property(caseArb, ({ q, k, v, dOut, kvHead, scale, mask, keep }) => {
           const [q64, k64, v64, g64] = [q, k, v, dOut].map(f64);
-          const fwd = oracle.attention(q64, k64, v64, kvHead, scale, mask, false);
-          const want = oracle.attentionBackward(
-            q64,
-            k64,
-            v64,
-            fwd.out,
-            fwd.lse,
-            null,
-            g64,
-            kvHead,
-            scale,
-            mask,
-          );
-          const { out, lse, weights } = be.attention(q, k, v, kvHead, scale, mask, keep);
-          const got = be.attentionBackward(q, k, v, out, lse, weights, dOut, kvHead, scale, mask);
+          const args64 = { q: q64, k: k64, v: v64, kvHead, scale, mask };
+          const fwd = oracle.attention(args64, false);
+          const want = oracle.attentionBackward(args64, fwd, g64);
+          const args = { q, k, v, kvHead, scale, mask };
+          const saved = be.attention(args, keep);
+          const { out, lse } = saved;
+          const got = be.attentionBackward(args, saved, dOut);
           // Read the saved values too (a GPU backend keeps unread results on the device).
           expectLike(out, fwd.out, 1e-4, 1e-4);
           expectLike(lse, fwd.lse, 1e-5, 1e-4);
@@ -136,34 +128,13 @@ export function describeAttention(be: Backend): void {
       fc.assert(
         fc.property(caseArb, ({ q, k, v, dOut, kvHead, scale, mask, keep }) => {
           const [q64, k64, v64, g64] = [q, k, v, dOut].map(f64);
-          const fwd = be.attention(q64, k64, v64, kvHead, scale, mask, keep);
+          const args64 = { q: q64, k: k64, v: v64, kvHead, scale, mask };
+          const fwd = be.attention(args64, keep);
           expect(fwd.out.dtype).toBe('float64');
-          const ref = oracle.attention(q64, k64, v64, kvHead, scale, mask, false);
+          const ref = oracle.attention(args64, false);
           expectLike(fwd.out, ref.out, 1e-9, 1e-9);
-          const want = oracle.attentionBackward(
-            q64,
-            k64,
-            v64,
-            ref.out,
-            ref.lse,
-            null,
-            g64,
-            kvHead,
-            scale,
-            mask,
-          );
-          const got = be.attentionBackward(
-            q64,
-            k64,
-            v64,
-            fwd.out,
-            fwd.lse,
-            fwd.weights,
-            g64,
-            kvHead,
-            scale,
-            mask,
-          );
+          const want = oracle.attentionBackward(args64, ref, g64);
+          const got = be.attentionBackward(args64, fwd, g64);
           expectLike(got.dq, want.dq, 1e-9, 1e-9);
           expectLike(got.dk, want.dk, 1e-9, 1e-9);
           expectLike(got.dv, want.dv, 1e-9, 1e-9);
@@ -198,11 +169,13 @@ export function describeAttention(be: Backend): void {
         'int32',
       ); // row 1 blocked
       const map = Int32Array.of(0);
-      const { out, lse } = be.attention(q, k, v, map, 1, mask, false);
+      const args = { q, k, v, kvHead: map, scale: 1, mask };
+      const saved = be.attention(args, false);
+      const { out, lse } = saved;
       expect(Number.isNaN(out.get(0, 0, 1, 0))).toBe(true);
       expect(lse.get(0, 0, 1)).toBe(Number.NEGATIVE_INFINITY);
       expect(Number.isFinite(out.get(0, 0, 0, 0))).toBe(true);
-      const g = be.attentionBackward(q, k, v, out, lse, null, fromArray([[[[1], [1]]]]), map, 1, mask);
+      const g = be.attentionBackward(args, saved, fromArray([[[[1], [1]]]]));
       // Row 0: s = [1, 2], dP = [1, 3], so dS = [-2 p0 p1, 2 p0 p1] and dq = dS k = 2 p0 p1 [1, -1].
       const a = (2 * Math.E) / (1 + Math.E) ** 2;
       expect(g.dq.toArray()).toEqual([
@@ -220,21 +193,22 @@ export function describeAttention(be: Backend): void {
       const k = NDArray.empty([1, 1, 5, 4]);
       const v = NDArray.empty([1, 1, 5, 2]);
       const map = Int32Array.of(0, 0);
-      expect(() => be.attention(q, NDArray.empty([1, 1, 5, 3]), v, map, 1, null, false)).toThrow(
+      const args = { q, k, v, kvHead: map, scale: 1, mask: null };
+      expect(() => be.attention({ ...args, k: NDArray.empty([1, 1, 5, 3]) }, false)).toThrow(
         'attention: expected q (B, Hq, T, D), k (B, Hkv, S, D), v (B, Hkv, S, Dv); got q [1, 2, 3, 4], k [1, 1, 5, 3], v [1, 1, 5, 2]',
       );
-      expect(() => be.attention(q, k, v, Int32Array.of(0, 1), 1, null, false)).toThrow(
+      expect(() => be.attention({ ...args, kvHead: Int32Array.of(0, 1) }, false)).toThrow(
         'attention: kvHead[1] = 1 is outside [0, 1)',
       );
-      expect(() => be.attention(q, k, v, Int32Array.of(0), 1, null, false)).toThrow(
+      expect(() => be.attention({ ...args, kvHead: Int32Array.of(0) }, false)).toThrow(
         'attention: kvHead has 1 entries for Hq = 2 query heads',
       );
-      expect(() => be.attention(q, k, v, map, 1, NDArray.empty([3, 4]), false)).toThrow(
+      expect(() => be.attention({ ...args, mask: NDArray.empty([3, 4]) }, false)).toThrow(
         'attention: mask [3, 4] does not broadcast to scores [1, 2, 3, 5]',
       );
       const [out, lse] = [NDArray.empty([1, 2, 3, 2]), NDArray.empty([1, 2, 3])];
       expect(() =>
-        be.attentionBackward(q, k, v, out, lse, null, NDArray.empty([1, 2, 3, 3]), map, 1, null),
+        be.attentionBackward(args, { out, lse, weights: null }, NDArray.empty([1, 2, 3, 3])),
       ).toThrow('attentionBackward: dOut [1, 2, 3, 3] must be [1, 2, 3, 2]');
     });
   });

@@ -15,12 +15,14 @@ describe('cpu attention, large shapes', () => {
     const dOut = uniform([B, Hq, T, Dv], -1, 1, rng);
     const kvHead = Int32Array.of(0, 0);
     const [q64, k64, v64, g64] = [q, k, v, dOut].map(f64);
-    const fwd = cpuBackend.attention(q, k, v, kvHead, 0.25, null, true);
-    const want = oracle.attention(q64, k64, v64, kvHead, 0.25, null, false);
+    const args = { q, k, v, kvHead, scale: 0.25, mask: null };
+    const args64 = { q: q64, k: k64, v: v64, kvHead, scale: 0.25, mask: null };
+    const fwd = cpuBackend.attention(args, true);
+    const want = oracle.attention(args64, false);
     expectLike(fwd.out, want.out, 1e-4, 1e-5);
     expectLike(fwd.lse, want.lse, 1e-5, 1e-5);
-    const g = cpuBackend.attentionBackward(q, k, v, fwd.out, fwd.lse, fwd.weights, dOut, kvHead, 0.25, null);
-    const wantG = oracle.attentionBackward(q64, k64, v64, want.out, want.lse, null, g64, kvHead, 0.25, null);
+    const g = cpuBackend.attentionBackward(args, fwd, dOut);
+    const wantG = oracle.attentionBackward(args64, want, g64);
     expectLike(g.dq, wantG.dq, 1e-3, 1e-5);
     expectLike(g.dk, wantG.dk, 1e-3, 1e-5);
     expectLike(g.dv, wantG.dv, 1e-3, 1e-5);

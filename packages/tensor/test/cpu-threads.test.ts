@@ -6,8 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planMatmul } from '../src/cpu/matmul';
-import { failedUnits, newControl, takeUnits, waitForJob } from '../src/cpu/matmul-job';
+import { takeUnits } from '../src/cpu/matmul-job';
 import { type MatmulPlan, runUnits, tileForThreads, unitCount } from '../src/cpu/matmul-plan';
+import { failedUnits, waitForUnits } from '../src/cpu/unit-counters';
 import { type Backend, fromArray, type KernelTier, type NDArray, Rng, uniform } from '../src/index';
 import { type Layout, layoutArray } from './arrays';
 import { oneThread, oneThreadOf, workersOnly, workersOnlyOf } from './thread-backends';
@@ -165,8 +166,9 @@ describe('matmul threads', () => {
           const m = fromArray(mask, [T, S]);
           const dOut = uniform([B, Hq, T, D], -1, 1, rng);
           const run = (be: Backend) => {
-            const f = be.attention(q, k, v, kvHead, 0.3, m, keep);
-            const g = be.attentionBackward(q, k, v, f.out, f.lse, f.weights, dOut, kvHead, 0.3, m);
+            const args = { q, k, v, kvHead, scale: 0.3, mask: m };
+            const f = be.attention(args, keep);
+            const g = be.attentionBackward(args, f, dOut);
             return [f.out, f.lse, f.weights, g.dq, g.dk, g.dv].map((x) =>
               x ? Array.from(x.values()) : null,
             );
@@ -214,11 +216,12 @@ describe('matmul threads', () => {
         throw new Error('unit failure injected by the test');
       },
     };
-    const job = { plan: broken, out: new Float32Array(2 * 70 * 9), control: newControl() };
+    const counters = () => new Int32Array(new SharedArrayBuffer(3 * 4)); // [next, done, failed]
+    const job = { plan: broken, out: new Float32Array(2 * 70 * 9), control: counters() };
     expect(() => takeUnits(job)).not.toThrow();
-    expect(failedUnits(job)).toBe(unitCount(plan));
-    expect(waitForJob(job, 10)).toBe(true);
+    expect(failedUnits(job.control)).toBe(unitCount(plan));
+    expect(waitForUnits(job.control, unitCount(plan), 10)).toBe(true);
     // Nobody takes the units of a fresh job: a deadline makes the wait give up instead of hanging.
-    expect(waitForJob({ plan, out: new Float32Array(2 * 70 * 9), control: newControl() }, 10)).toBe(false);
+    expect(waitForUnits(counters(), unitCount(plan), 10)).toBe(false);
   });
 });

@@ -61,7 +61,7 @@ describe('reference backend: hand-computed values', () => {
     const q = f64([1], [1, 1, 1, 1]);
     const k = f64([0, Math.log(3)], [1, 1, 2, 1]);
     const v = f64([10, 20], [1, 1, 2, 1]);
-    const att = ref.attention(q, k, v, Int32Array.of(0), 1, null, true);
+    const att = ref.attention({ q, k, v, kvHead: Int32Array.of(0), scale: 1, mask: null }, true);
     expect(att.out.item()).toBeCloseTo(17.5, 12);
     expect(att.lse.item()).toBeCloseTo(Math.log(4), 12);
     expect(elements(att.weights ?? f64([], [0]))).toEqual([
@@ -140,9 +140,8 @@ describe('reference backend: backward kernels against central differences of the
         const map = Int32Array.of(0, 0);
         const mask = fromArray([1, 0, 1, 1, 1, 0], [2, 3], 'int32'); // (T, S)
         const run = (qq: NDArray, kk: NDArray, vvv: NDArray) =>
-          ref.attention(qq, kk, vvv, map, 0.7, mask, false);
-        const { out, lse } = run(q, k, v);
-        const g = ref.attentionBackward(q, k, v, out, lse, null, w, map, 0.7, mask);
+          ref.attention({ q: qq, k: kk, v: vvv, kvHead: map, scale: 0.7, mask }, false);
+        const g = ref.attentionBackward({ q, k, v, kvHead: map, scale: 0.7, mask }, run(q, k, v), w);
         expectNear(
           g.dq,
           numericGrad((t) => run(t, k, v).out, q, w),

@@ -23,23 +23,17 @@ export interface AttentionAttrs {
 export const attentionP = definePrimitive<AttentionAttrs>({
   name: 'scaledDotProductAttention',
   forward: ([q, k, v], { kvHead, scale, mask, keepWeights }, backend) => {
-    const { out, lse, weights } = backend.attention(q, k, v, kvHead, scale, mask, keepWeights);
+    const { out, lse, weights } = backend.attention({ q, k, v, kvHead, scale, mask }, keepWeights);
     return { output: out, saved: weights ? [lse, weights] : [lse] };
   },
   backward: (g, { inputs: [q, k, v], output, saved: [lse, weights], attrs, createGraph }) => {
     if (createGraph) return composedBackward(g, q, k, v, attrs);
     const { kvHead, scale, mask } = attrs;
+    const args = { q: q.data, k: k.data, v: v.data, kvHead, scale, mask };
     const r = getBackend().attentionBackward(
-      q.data,
-      k.data,
-      v.data,
-      output.data,
-      lse,
-      weights ?? null,
+      args,
+      { out: output.data, lse, weights: weights ?? null },
       g.data,
-      kvHead,
-      scale,
-      mask,
     );
     return [new Tensor(r.dq, false), new Tensor(r.dk, false), new Tensor(r.dv, false)];
   },

@@ -2,6 +2,7 @@
  * Checks and set-up shared by every attention kernel (fused, composed, reference; forward and backward): shapes,
  * dtypes, the query-head -> KV-head map as lists of query heads per KV head, and the mask as a rank-4 broadcast view.
  */
+import type { AttentionArgs, AttentionKernelResult } from '../backend';
 import type { NDArray } from '../ndarray';
 import { formatShape } from '../shape';
 import { expandView, type View } from '../view';
@@ -26,15 +27,7 @@ function describe(q: NDArray, k: NDArray, v: NDArray): string {
 }
 
 /** Validates q, k, v, kvHead and mask for kernel `op`; throws naming the shapes and the offending value. */
-export function planAttention(
-  op: string,
-  q: NDArray,
-  k: NDArray,
-  v: NDArray,
-  kvHead: Int32Array,
-  scale: number,
-  mask: NDArray | null,
-): AttentionPlan {
+export function planAttention(op: string, { q, k, v, kvHead, scale, mask }: AttentionArgs): AttentionPlan {
   const shapes = describe(q, k, v);
   if (q.rank !== 4 || k.rank !== 4 || v.rank !== 4) {
     throw new RangeError(`${op}: q, k, v must be rank 4 (B, H, T, D); got ${shapes}`);
@@ -86,14 +79,8 @@ function maskView(op: string, mask: NDArray | null, scores: readonly number[]) {
 }
 
 /** Throws unless the backward's out, dOut (B, Hq, T, Dv), lse (B, Hq, T) and weights (B, Hq, T, S) fit the plan. */
-export function checkSaved(
-  op: string,
-  p: AttentionPlan,
-  out: NDArray,
-  lse: NDArray,
-  dOut: NDArray,
-  weights: NDArray | null,
-): void {
+export function checkSaved(op: string, p: AttentionPlan, saved: AttentionKernelResult, dOut: NDArray): void {
+  const { out, lse, weights } = saved;
   expectShape(op, 'out', out, [p.B, p.Hq, p.T, p.Dv]);
   expectShape(op, 'dOut', dOut, [p.B, p.Hq, p.T, p.Dv]);
   expectShape(op, 'lse', lse, [p.B, p.Hq, p.T]);

@@ -6,7 +6,7 @@
  * dk / dv of a KV head are summed over its query heads in ascending head order, then row order, so the
  * result does not depend on how (batch, KV head) pairs are scheduled.
  */
-import type { AttentionKernelGrads } from '../backend';
+import type { AttentionArgs, AttentionKernelGrads, AttentionKernelResult } from '../backend';
 import { type AttentionPlan, checkSaved, planAttention } from '../checks/attention';
 import { allocate, type TypedArray } from '../dtype';
 import { NDArray } from '../ndarray';
@@ -14,43 +14,28 @@ import { expNonPositive } from './attention-exp';
 import { gemm64, WORK } from './attention-gemm';
 import { applyMask, loadHeadRows, storeRows, type TileLayout, tileLayout } from './attention-scratch';
 
-/** The saved forward values and the output gradient. */
-interface Saved {
-  readonly out: NDArray; // (B, Hq, T, Dv)
-  readonly lse: NDArray; // (B, Hq, T)
-  readonly weights: NDArray | null; // (B, Hq, T, S), kept by the forward, or null: recompute
-  readonly dOut: NDArray; // (B, Hq, T, Dv)
-}
-
 /**
  * Gradients of attentionKernel for q, k and v given dOut and the forward's out and lse. `large` runs
  * shapes whose tiles do not fit the workspace (the composed path).
  */
 export function attentionBackwardKernel(
-  q: NDArray,
-  k: NDArray,
-  v: NDArray,
-  out: NDArray,
-  lse: NDArray,
-  weights: NDArray | null,
+  args: AttentionArgs,
+  saved: AttentionKernelResult,
   dOut: NDArray,
-  kvHead: Int32Array,
-  scale: number,
-  mask: NDArray | null,
   large: () => AttentionKernelGrads,
 ): AttentionKernelGrads {
   const op = 'attentionBackward';
-  const plan = planAttention(op, q, k, v, kvHead, scale, mask);
-  checkSaved(op, plan, out, lse, dOut, weights);
+  const q = args.q;
+  const plan = planAttention(op, args);
+  checkSaved(op, plan, saved, dOut);
   const tiles = tileLayout(plan);
   if (tiles === null) return large();
   const { B, Hq, Hkv, T, S, D, Dv } = plan;
   const dq = allocate(q.dtype, B * Hq * T * D);
   const dk = allocate(q.dtype, B * Hkv * S * D);
   const dv = allocate(q.dtype, B * Hkv * S * Dv);
-  const saved: Saved = { out, lse, weights, dOut };
   for (let b = 0; b < B; b++) {
-    for (let g = 0; g < Hkv; g++) backwardGroup(plan, tiles, q, k, v, saved, scale, b, g, { dq, dk, dv });
+    for (let g = 0; g < Hkv; g++) backwardGroup(plan, tiles, args, saved, dOut, b, g, { dq, dk, dv });
   }
   return {
     dq: NDArray.of(dq, [B, Hq, T, D]),
@@ -63,11 +48,9 @@ export function attentionBackwardKernel(
 export function backwardGroup(
   plan: AttentionPlan,
   w: TileLayout,
-  q: NDArray,
-  k: NDArray,
-  v: NDArray,
-  saved: Saved,
-  scale: number,
+  args: AttentionArgs,
+  saved: AttentionKernelResult,
+  dOut: NDArray,
   b: number,
   g: number,
   grads: { readonly dq: TypedArray; readonly dk: TypedArray; readonly dv: TypedArray },
@@ -75,7 +58,8 @@ export function backwardGroup(
   const { Hq, Hkv, T, S, D, Dv } = plan;
   const heads = plan.headsOf[g];
   if (heads.length === 0 || T === 0 || S === 0) return; // dq stays 0 when there are no keys
-  const { out, lse, weights, dOut } = saved;
+  const { q, k, v, scale } = args;
+  const { out, lse, weights } = saved;
   loadHeadRows(k, b, g, 0, S, D, w.K, 1);
   loadHeadRows(v, b, g, 0, S, Dv, w.V, 1);
   WORK.fill(0, w.dK, w.dK + S * D);

@@ -4,7 +4,7 @@
  * bit-identical for any thread count. The operands' storages are copied once into the pool's extra shared
  * slots (q, k, v are usually views of one qkv array: one copy), outputs are written there and copied out.
  */
-import type { AttentionKernelGrads, AttentionKernelResult } from '../backend';
+import type { AttentionArgs, AttentionKernelGrads, AttentionKernelResult } from '../backend';
 import { type AttentionPlan, checkSaved, planAttention } from '../checks/attention';
 import { allocate, type DType, type TypedArray } from '../dtype';
 import { NDArray } from '../ndarray';
@@ -100,7 +100,8 @@ export function attentionUnits(
   if (q === null || k === null || v === null || o0 === null || o1 === null) {
     throw new Error(`${m.job} pool job: q, k, v and the first two outputs are required`);
   }
-  const plan = planAttention(m.job, q, k, v, m.kvHead, m.scale, mask);
+  const args: AttentionArgs = { q, k, v, kvHead: m.kvHead, scale: m.scale, mask };
+  const plan = planAttention(m.job, args);
   const tiles = tileLayout(plan);
   if (tiles === null) throw new Error(`${m.job} pool job: the tiles do not fit the workspace`);
   const Hkv = plan.Hkv;
@@ -109,17 +110,17 @@ export function attentionUnits(
     const results = { out: o0, lse: o1, weights: o2 };
     return {
       total,
-      run: (u) => forwardGroup(plan, tiles, q, k, v, m.scale, Math.floor(u / Hkv), u % Hkv, results),
+      run: (u) => forwardGroup(plan, tiles, args, Math.floor(u / Hkv), u % Hkv, results),
     };
   }
   if (out === null || lse === null || dOut === null || o2 === null) {
     throw new Error('attentionBackward pool job: out, lse, dOut and dv are required');
   }
-  const saved = { out, lse, weights, dOut };
+  const saved = { out, lse, weights };
   const grads = { dq: o0, dk: o1, dv: o2 };
   return {
     total,
-    run: (u) => backwardGroup(plan, tiles, q, k, v, saved, m.scale, Math.floor(u / Hkv), u % Hkv, grads),
+    run: (u) => backwardGroup(plan, tiles, args, saved, dOut, Math.floor(u / Hkv), u % Hkv, grads),
   };
 }
 
@@ -168,16 +169,12 @@ function runAttentionJob(
 
 /** attentionKernel on the worker pool, or null when it should run on this thread (small, or no pool). */
 export function attentionOnPool(
-  q: NDArray,
-  k: NDArray,
-  v: NDArray,
-  kvHead: Int32Array,
-  scale: number,
-  mask: NDArray | null,
+  args: AttentionArgs,
   keepWeights: boolean,
   threading: MatmulThreading,
 ): AttentionKernelResult | null {
-  const plan = planAttention('attention', q, k, v, kvHead, scale, mask);
+  const { q, k, v, kvHead, scale, mask } = args;
+  const plan = planAttention('attention', args);
   const { B, Hq, T, S, Dv } = plan;
   const sizes = [B * Hq * T * Dv, B * Hq * T, keepWeights ? B * Hq * T * S : null];
   const outs = runAttentionJob('attention', plan, [q, k, v, mask], sizes, kvHead, scale, threading);
@@ -191,25 +188,17 @@ export function attentionOnPool(
 
 /** attentionBackwardKernel on the worker pool, or null when it should run on this thread. */
 export function attentionBackwardOnPool(
-  q: NDArray,
-  k: NDArray,
-  v: NDArray,
-  saved: {
-    readonly out: NDArray;
-    readonly lse: NDArray;
-    readonly weights: NDArray | null;
-    readonly dOut: NDArray;
-  },
-  kvHead: Int32Array,
-  scale: number,
-  mask: NDArray | null,
+  args: AttentionArgs,
+  saved: AttentionKernelResult,
+  dOut: NDArray,
   threading: MatmulThreading,
 ): AttentionKernelGrads | null {
   const op = 'attentionBackward';
-  const plan = planAttention(op, q, k, v, kvHead, scale, mask);
-  checkSaved(op, plan, saved.out, saved.lse, saved.dOut, saved.weights);
+  const { q, k, v, kvHead, scale, mask } = args;
+  const plan = planAttention(op, args);
+  checkSaved(op, plan, saved, dOut);
   const { B, Hq, Hkv, T, S, D, Dv } = plan;
-  const arrays = [q, k, v, mask, saved.out, saved.lse, saved.weights, saved.dOut];
+  const arrays = [q, k, v, mask, saved.out, saved.lse, saved.weights, dOut];
   const sizes = [B * Hq * T * D, B * Hkv * S * D, B * Hkv * S * Dv];
   const outs = runAttentionJob(op, plan, arrays, sizes, kvHead, scale, threading);
   if (outs === null || outs[0] === null || outs[1] === null || outs[2] === null) return null;

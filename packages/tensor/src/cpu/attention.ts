@@ -3,7 +3,7 @@
  * weights only when asked to keep them). Per (batch, KV head) the head's K and V are loaded once into float64 tiles and every query
  * head mapped to it runs against them: GQA without repeating K / V.
  */
-import type { AttentionKernelResult } from '../backend';
+import type { AttentionArgs, AttentionKernelResult } from '../backend';
 import { type AttentionPlan, planAttention } from '../checks/attention';
 import { allocate, type TypedArray } from '../dtype';
 import { NDArray } from '../ndarray';
@@ -16,16 +16,12 @@ import { applyMask, loadHeadRows, storeRows, type TileLayout, tileLayout } from 
  * `large` runs shapes whose tiles do not fit the workspace (the composed path).
  */
 export function attentionKernel(
-  q: NDArray,
-  k: NDArray,
-  v: NDArray,
-  kvHead: Int32Array,
-  scale: number,
-  mask: NDArray | null,
+  args: AttentionArgs,
   keepWeights: boolean,
   large: () => AttentionKernelResult,
 ): AttentionKernelResult {
-  const plan = planAttention('attention', q, k, v, kvHead, scale, mask);
+  const q = args.q;
+  const plan = planAttention('attention', args);
   const tiles = tileLayout(plan);
   if (tiles === null) return large();
   const { B, Hq, Hkv, T, S, Dv } = plan;
@@ -33,7 +29,7 @@ export function attentionKernel(
   const lse = allocate(q.dtype, B * Hq * T);
   const weights = keepWeights ? allocate(q.dtype, B * Hq * T * S) : null;
   for (let b = 0; b < B; b++) {
-    for (let g = 0; g < Hkv; g++) forwardGroup(plan, tiles, q, k, v, scale, b, g, { out, lse, weights });
+    for (let g = 0; g < Hkv; g++) forwardGroup(plan, tiles, args, b, g, { out, lse, weights });
   }
   return {
     out: NDArray.of(out, [B, Hq, T, Dv]),
@@ -46,14 +42,12 @@ export function attentionKernel(
 export function forwardGroup(
   plan: AttentionPlan,
   w: TileLayout,
-  q: NDArray,
-  k: NDArray,
-  v: NDArray,
-  scale: number,
+  args: AttentionArgs,
   b: number,
   g: number,
   results: { readonly out: TypedArray; readonly lse: TypedArray; readonly weights: TypedArray | null },
 ): void {
+  const { q, k, v, scale } = args;
   const { Hq, T, S, D, Dv } = plan;
   const { out, lse, weights } = results;
   const heads = plan.headsOf[g];

@@ -1,4 +1,5 @@
 /** Element-wise binary and comparison kernels on equal shapes: one tight loop per op. */
+import { assertNever } from '../assert-never';
 import type { BinaryOp, CompareOp } from '../backend';
 import { checkPair } from '../checks/elementwise';
 import { allocate } from '../dtype';
@@ -40,6 +41,8 @@ export function binaryKernel(op: BinaryOp, a: NDArray, b: NDArray): NDArray {
         for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db)
           out[o++] = Math.min(x[p], y[q]);
       break;
+    default:
+      assertNever(op, 'binary kernel');
   }
   return NDArray.of(out, a.shape);
 }
@@ -78,6 +81,8 @@ export function compareKernel(op: CompareOp, a: NDArray, b: NDArray): NDArray {
         for (let j = 0, p = sa[r], q = sb[r]; j < inner; j++, p += da, q += db)
           out[o++] = x[p] >= y[q] ? 1 : 0;
       break;
+    default:
+      assertNever(op, 'compare kernel');
   }
   return NDArray.of(out, a.shape);
 }

@@ -2,8 +2,10 @@
  * The CPU backend: plain TypeScript loops over typed arrays, one small file per idea.
  * It is the default backend (see select-backend.ts).
  */
-import type { Backend } from '../backend';
+import { ARG_REDUCE_OPS, type Backend, BINARY_OPS, COMPARE_OPS, REDUCE_OPS, UNARY_OPS } from '../backend';
 import { composedAttention, composedAttentionBackward } from '../composed-attention';
+import { kernelTable } from '../kernel-table';
+import type { NDArray } from '../ndarray';
 import { type KernelTier, resolveKernelTier } from '../wasm/support';
 import { attentionKernel } from './attention';
 import { attentionBackwardKernel } from './attention-backward';
@@ -47,50 +49,17 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
   const kernels = resolveKernelTier(opts.kernels);
   const backend: Backend = {
     name: opts.name ?? 'cpu',
-    unary: {
-      neg: (x) => unaryKernel('neg', x),
-      abs: (x) => unaryKernel('abs', x),
-      exp: (x) => unaryKernel('exp', x),
-      log: (x) => unaryKernel('log', x),
-      sqrt: (x) => unaryKernel('sqrt', x),
-      rsqrt: (x) => unaryKernel('rsqrt', x),
-      sin: (x) => unaryKernel('sin', x),
-      cos: (x) => unaryKernel('cos', x),
-      tanh: (x) => unaryKernel('tanh', x),
-      sigmoid: (x) => unaryKernel('sigmoid', x),
-      relu: (x) => unaryKernel('relu', x),
-      erf: (x) => unaryKernel('erf', x),
-      sign: (x) => unaryKernel('sign', x),
-      square: (x) => unaryKernel('square', x),
-      reciprocal: (x) => unaryKernel('reciprocal', x),
-    },
-    binary: {
-      add: (a, b) => binaryKernel('add', a, b),
-      sub: (a, b) => binaryKernel('sub', a, b),
-      mul: (a, b) => binaryKernel('mul', a, b),
-      div: (a, b) => binaryKernel('div', a, b),
-      pow: (a, b) => binaryKernel('pow', a, b),
-      maximum: (a, b) => binaryKernel('maximum', a, b),
-      minimum: (a, b) => binaryKernel('minimum', a, b),
-    },
-    compare: {
-      eq: (a, b) => compareKernel('eq', a, b),
-      ne: (a, b) => compareKernel('ne', a, b),
-      lt: (a, b) => compareKernel('lt', a, b),
-      le: (a, b) => compareKernel('le', a, b),
-      gt: (a, b) => compareKernel('gt', a, b),
-      ge: (a, b) => compareKernel('ge', a, b),
-    },
-    reduce: {
-      sum: (x, axes, keepdims) => reduceKernel('sum', x, axes, keepdims),
-      max: (x, axes, keepdims) => reduceKernel('max', x, axes, keepdims),
-      min: (x, axes, keepdims) => reduceKernel('min', x, axes, keepdims),
-      mean: (x, axes, keepdims) => reduceKernel('mean', x, axes, keepdims),
-    },
-    argReduce: {
-      argmax: (x, axis, keepdims) => argReduceKernel('argmax', x, axis, keepdims),
-      argmin: (x, axis, keepdims) => argReduceKernel('argmin', x, axis, keepdims),
-    },
+    unary: kernelTable(UNARY_OPS, (op) => (x: NDArray) => unaryKernel(op, x)),
+    binary: kernelTable(BINARY_OPS, (op) => (a: NDArray, b: NDArray) => binaryKernel(op, a, b)),
+    compare: kernelTable(COMPARE_OPS, (op) => (a: NDArray, b: NDArray) => compareKernel(op, a, b)),
+    reduce: kernelTable(
+      REDUCE_OPS,
+      (op) => (x: NDArray, axes: readonly number[], keepdims: boolean) => reduceKernel(op, x, axes, keepdims),
+    ),
+    argReduce: kernelTable(
+      ARG_REDUCE_OPS,
+      (op) => (x: NDArray, axis: number, keepdims: boolean) => argReduceKernel(op, x, axis, keepdims),
+    ),
     matmul: (a, b) => matmulKernel(a, b, threading, kernels),
     linear: (x, w, b) => linearKernel(x, w, b, threading, kernels),
     cast: castKernel,
@@ -111,15 +80,13 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     layerNormBackward: layerNormBackwardKernel,
     // Large calls run on the worker pool by (batch, KV head); shapes too large for the fused kernel's
     // workspace are composed from this backend's kernels.
-    attention: (q, k, v, kvHead, scale, mask, keepWeights) =>
-      attentionOnPool(q, k, v, kvHead, scale, mask, keepWeights, threading) ??
-      attentionKernel(q, k, v, kvHead, scale, mask, keepWeights, () =>
-        composedAttention(backend, backend, q, k, v, kvHead, scale, mask),
-      ),
-    attentionBackward: (q, k, v, out, lse, weights, dOut, kvHead, scale, mask) =>
-      attentionBackwardOnPool(q, k, v, { out, lse, weights, dOut }, kvHead, scale, mask, threading) ??
-      attentionBackwardKernel(q, k, v, out, lse, weights, dOut, kvHead, scale, mask, () =>
-        composedAttentionBackward(backend, backend, q, k, v, out, lse, dOut, kvHead, scale, mask),
+    attention: (args, keepWeights) =>
+      attentionOnPool(args, keepWeights, threading) ??
+      attentionKernel(args, keepWeights, () => composedAttention(backend, backend, args)),
+    attentionBackward: (args, saved, dOut) =>
+      attentionBackwardOnPool(args, saved, dOut, threading) ??
+      attentionBackwardKernel(args, saved, dOut, () =>
+        composedAttentionBackward(backend, backend, args, saved, dOut),
       ),
   };
   return backend;

@@ -4,7 +4,7 @@
  * in place and write the output once. Sums run over k in order, in float64.
  */
 import type { TypedArray } from '../dtype';
-import type { MatmulPlan, UnitBlock } from './matmul-plan';
+import type { MatmulPlan, UnitBlock } from './matmul-plan-types';
 
 /** The unit's block of batch matrix t (rows i0.., columns j0..), written to out at t * M * N. */
 export function directRows(plan: MatmulPlan, u: UnitBlock, out: TypedArray): void {

@@ -5,7 +5,7 @@
  * operands cost one pack, not a slow path. Scratch buffers are kept between calls (no page faults).
  */
 import type { TypedArray } from '../dtype';
-import type { MatmulPlan, UnitBlock } from './matmul-plan';
+import type { MatmulPlan, UnitBlock } from './matmul-plan-types';
 
 /** Output rows per work unit of a matmul plan, and rows of A packed at a time. */
 export const MC = 64;

@@ -11,6 +11,15 @@ import type { DType, TypedArray } from '../dtype';
 import type { MatmulJob } from './matmul-job';
 import type { MatmulPlan } from './matmul-plan';
 
+/**
+ * What the message of every message-described job carries (unit-job.ts lists the jobs): its kind, and the
+ * sequence number of the published job it belongs to.
+ */
+export interface MessageJob {
+  readonly job: string;
+  readonly seq: number;
+}
+
 /** Job sequence number: odd while the caller writes a descriptor, even once it is ready. */
 export const SEQ = 0;
 /** Workers currently inside a job (joined and not yet left). */
@@ -19,7 +28,7 @@ export const ACTIVE = 1;
 export const EPOCH = 2;
 /** Workers with an index below this may join the current job. */
 const WORKERS = 3;
-/** The job's own counters (matmul-job.ts): [next unit, units done, units failed]. */
+/** The job's own counters (unit-counters.ts): [next unit, units done, units failed]. */
 const JOB = 4;
 const DTYPE = 7;
 const BATCH = 8;

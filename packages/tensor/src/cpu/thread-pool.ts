@@ -2,16 +2,17 @@
  * The worker pool for large matmuls and fused attention: started once (lazily, on the first job big enough
  * to share), workers unref'd so a process exits without closing it. Jobs reach the workers through a shared
  * control block (pool-control.ts: Atomics.wait / notify); a matmul needs no message per job, an attention
- * job posts one small descriptor (unit-job.ts). Operands are copied into reused shared scratch buffers, and
+ * job posts one small descriptor (a MessageJob; the workers map it to its units in unit-job.ts).
+ * The pool itself knows no job but the matmul: message jobs reach it as their message and unit function. Operands are copied into reused shared scratch buffers, and
  * results are copied out into fresh ordinary arrays, so callers never see shared memory.
  */
 import type { Worker } from 'node:worker_threads';
 import { allocate, type DType, dtypeOf, type TypedArray } from '../dtype';
-import { failedUnits, takeUnitsOf, waitForUnits } from './matmul-job';
 import { type MatmulPlan, runUnits, unitCount } from './matmul-plan';
 import {
   ACTIVE,
   jobCounters,
+  type MessageJob,
   newPoolControl,
   type PoolBuffers,
   type ScratchSlot,
@@ -21,7 +22,7 @@ import {
   writeMessageJob,
 } from './pool-control';
 import { nodeThreads } from './pool-env';
-import type { UnitJobMessage } from './unit-job';
+import { failedUnits, takeUnitsOf, waitForUnits } from './unit-counters';
 
 export { defaultThreadCount } from './pool-env';
 
@@ -51,7 +52,7 @@ function ensureWorkers(count: number): void {
   if (!node) return;
   const control = poolControl();
   const isTs = import.meta.url.endsWith('.ts');
-  const entry = new URL(isTs ? './matmul-worker-entry.mjs' : './matmul-worker.js', import.meta.url);
+  const entry = new URL(isTs ? './pool-worker-entry.mjs' : './pool-worker.js', import.meta.url);
   while (workers.length < count) {
     // The caller holds one core; a worker without a core of its own would spin against the caller.
     const spinMs = workers.length + 2 <= node.parallelism ? SPIN_MS : 0;
@@ -155,7 +156,7 @@ function beginWrite(): boolean {
  * Publishes the job written under an odd SEQ: sends replaced buffers first (and a message-described job's
  * message after them), then wakes the workers.
  */
-function publish(workerCount: number, message?: UnitJobMessage): void {
+function publish(workerCount: number, message?: MessageJob): void {
   for (let i = 0; i < workerCount; i++) {
     if (workers[i].epoch !== bufs.epoch) {
       workers[i].worker.postMessage(bufs);
@@ -177,7 +178,7 @@ function runAlone(plan: MatmulPlan, size: number): TypedArray {
 
 /** What the caller writes while no worker is inside a job: the workers' message (if any) and its unit function. */
 interface WrittenJob {
-  readonly message?: UnitJobMessage;
+  readonly message?: MessageJob;
   readonly run: (unit: number) => void;
 }
 
@@ -247,7 +248,7 @@ export function runOnPool(plan: MatmulPlan, size: number, threads: number, calle
 
 /** A message-described job as the caller prepares it: the workers' message and the caller's unit function. */
 export interface PreparedJob {
-  readonly message: UnitJobMessage;
+  readonly message: MessageJob;
   readonly run: (unit: number) => void;
 }
 

@@ -1,4 +1,5 @@
 /** Element-wise unary kernels: one tight loop per op, over rows of a strided walk. */
+import { assertNever } from '../assert-never';
 import type { UnaryOp } from '../backend';
 import { checkUnaryDType } from '../checks/elementwise';
 import { allocate } from '../dtype';
@@ -93,6 +94,8 @@ export function unaryKernel(op: UnaryOp, x: NDArray): NDArray {
       for (let r = 0, o = 0; r < rows; r++)
         for (let j = 0, p = st[r]; j < inner; j++, p += s) out[o++] = 1 / src[p];
       break;
+    default:
+      assertNever(op, 'unary kernel');
   }
   return NDArray.of(out, x.shape);
 }

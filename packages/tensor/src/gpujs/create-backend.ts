@@ -190,16 +190,14 @@ function wrap(mode: GpuMode, device: Device, threshold: number, warn: (m: string
       gpuLayerNormBackward(d, cpu, dy, x, w, mean, rstd, hasBias),
     // Composed from this backend's own kernels (hence `backend`, the object being built), in a tidy scope so
     // the intermediates' device buffers are freed; float64 never reaches the device: the CPU's fused kernel.
-    attention: (q, k, v, kvHead, scale, mask, keepWeights) =>
-      q.dtype === 'float32'
-        ? residency.tidy(() => composedAttention(backend, cpu, q, k, v, kvHead, scale, mask))
-        : cpu.attention(q, k, v, kvHead, scale, mask, keepWeights),
-    attentionBackward: (q, k, v, out, lse, weights, dOut, kvHead, scale, mask) =>
-      q.dtype === 'float32'
-        ? residency.tidy(() =>
-            composedAttentionBackward(backend, cpu, q, k, v, out, lse, dOut, kvHead, scale, mask),
-          )
-        : cpu.attentionBackward(q, k, v, out, lse, weights, dOut, kvHead, scale, mask),
+    attention: (args, keepWeights) =>
+      args.q.dtype === 'float32'
+        ? residency.tidy(() => composedAttention(backend, cpu, args))
+        : cpu.attention(args, keepWeights),
+    attentionBackward: (args, saved, dOut) =>
+      args.q.dtype === 'float32'
+        ? residency.tidy(() => composedAttentionBackward(backend, cpu, args, saved, dOut))
+        : cpu.attentionBackward(args, saved, dOut),
   };
   return backend;
 }

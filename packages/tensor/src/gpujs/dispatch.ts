@@ -109,10 +109,3 @@ export class Dispatcher {
     c.cpuReasons[reason] = (c.cpuReasons[reason] ?? 0) + 1;
   }
 }
-
-/** The elements of a float32 array as a dense Float32Array (copies only when the layout requires it). */
-export function f32(x: NDArray): Float32Array {
-  const v = x.values();
-  if (!(v instanceof Float32Array)) throw new TypeError(`gpujs: expected float32, got ${x.dtype}`);
-  return v;
-}

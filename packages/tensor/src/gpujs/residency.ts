@@ -7,7 +7,6 @@
  * outside any scope, so code that never calls tidy cannot grow device memory without bound.
  */
 import { type DeviceSource, NDArray } from '../ndarray';
-import { f32 } from './dispatch';
 import type { Program, ProgramInput, ProgramResult } from './program';
 
 /** The device operations residency needs (the webgpu worker or an in-thread GL runner). */
@@ -144,4 +143,11 @@ function returnedArrays(value: unknown): NDArray[] {
   if (Array.isArray(value)) return value.filter((v) => v instanceof NDArray);
   if (value instanceof Object) return Object.values(value).filter((v) => v instanceof NDArray);
   return [];
+}
+
+/** The elements of a float32 array as a dense Float32Array (copies only when the layout requires it). */
+export function f32(x: NDArray): Float32Array {
+  const v = x.values();
+  if (!(v instanceof Float32Array)) throw new TypeError(`gpujs: expected float32, got ${x.dtype}`);
+  return v;
 }

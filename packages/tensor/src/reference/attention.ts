@@ -5,13 +5,13 @@
  * (0 where masked), dq += dS_j k_j scale, dk_j += dS_j q scale, dv_j += p_j dOut; dk / dv of a KV head sum
  * over the query heads mapped to it. A fully blocked row has NaN weights: NaN out, lse -Infinity, dq 0.
  */
-import type { AttentionKernelGrads, AttentionKernelResult } from '../backend';
+import type { AttentionArgs, AttentionKernelGrads, AttentionKernelResult } from '../backend';
 import { type AttentionPlan, checkSaved, planAttention } from '../checks/attention';
 import type { NDArray } from '../ndarray';
 import { elements, store } from './loops';
 
-/** The inputs as row-major float64 lists, with the sizes and the mask expanded to (B, Hq, T, S). */
-function read(p: AttentionPlan, q: NDArray, k: NDArray, v: NDArray, mask: NDArray | null) {
+/** The inputs as row-major float64 lists, the mask expanded to (B, Hq, T, S). */
+function read(p: AttentionPlan, { q, k, v, mask }: AttentionArgs) {
   return {
     Q: elements(q), // (B, Hq, T, D)
     K: elements(k), // (B, Hkv, S, D)
@@ -54,18 +54,11 @@ function weightsRow(
   };
 }
 
-export function attention(
-  q: NDArray,
-  k: NDArray,
-  v: NDArray,
-  kvHead: Int32Array,
-  scale: number,
-  mask: NDArray | null,
-  keepWeights: boolean,
-): AttentionKernelResult {
-  const p = planAttention('attention', q, k, v, kvHead, scale, mask);
+export function attention(args: AttentionArgs, keepWeights: boolean): AttentionKernelResult {
+  const { q, kvHead, scale } = args;
+  const p = planAttention('attention', args);
   const { B, Hq, Hkv, T, S, Dv } = p;
-  const x = read(p, q, k, v, mask);
+  const x = read(p, args);
   const out: number[] = [];
   const lse: number[] = [];
   const weights: number[] = [];
@@ -92,21 +85,15 @@ export function attention(
 
 /** Gradients recomputed from q, k, v (the saved out, lse and weights are only checked for their shapes). */
 export function attentionBackward(
-  q: NDArray,
-  k: NDArray,
-  v: NDArray,
-  out: NDArray,
-  lse: NDArray,
-  weights: NDArray | null,
+  args: AttentionArgs,
+  saved: AttentionKernelResult,
   dOut: NDArray,
-  kvHead: Int32Array,
-  scale: number,
-  mask: NDArray | null,
 ): AttentionKernelGrads {
-  const p = planAttention('attentionBackward', q, k, v, kvHead, scale, mask);
-  checkSaved('attentionBackward', p, out, lse, dOut, weights);
+  const { q, kvHead, scale } = args;
+  const p = planAttention('attentionBackward', args);
+  checkSaved('attentionBackward', p, saved, dOut);
   const { B, Hq, Hkv, T, S, D, Dv } = p;
-  const x = read(p, q, k, v, mask);
+  const x = read(p, args);
   const G = elements(dOut); // (B, Hq, T, Dv)
   const dq = new Array<number>(B * Hq * T * D).fill(0);
   const dk = new Array<number>(B * Hkv * S * D).fill(0);

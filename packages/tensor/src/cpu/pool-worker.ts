@@ -5,7 +5,7 @@
  * of message-described jobs (attention, unit-job.ts), read synchronously on demand, never by the event loop.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { takeUnits, takeUnitsOf } from './matmul-job';
+import { takeUnits } from './matmul-job';
 import {
   ACTIVE,
   EPOCH,
@@ -17,6 +17,7 @@ import {
   readJob,
   SEQ,
 } from './pool-control';
+import { takeUnitsOf } from './unit-counters';
 import { isUnitJobMessage, type UnitJobMessage, unitRunner } from './unit-job';
 
 interface WorkerSetup {
@@ -26,7 +27,7 @@ interface WorkerSetup {
   readonly spinMs: number;
 }
 
-if (parentPort === null) throw new Error('matmul-worker: must run as a worker thread');
+if (parentPort === null) throw new Error('pool-worker: must run as a worker thread');
 const port = parentPort;
 const { control, index, spinMs }: WorkerSetup = workerData;
 let bufs: PoolBuffers | null = null;
