@@ -3,6 +3,8 @@
  * summary table printed at the end. Everything here is plain data, so `gqa-lab report` can rebuild the HTML
  * from results.json alone.
  */
+import { parseWithSchema } from '@gqa-lab/nn';
+import * as v from 'valibot';
 import { VARIANT_KINDS } from './config';
 
 /**
@@ -15,77 +17,96 @@ export type UptrainVariant = (typeof UPTRAIN_VARIANTS)[number];
 
 export const RESULTS_SCHEMA = 'gqa-lab/uptrain-results@1';
 
+const finite = v.pipe(v.number(), v.finite());
+const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const positive = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+const fraction = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
+const seconds = v.pipe(v.number(), v.finite(), v.minValue(0));
+const text = v.pipe(v.string(), v.maxLength(10_000));
+
 /** One epoch of a fine-tuning (or pretraining) run. */
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
-}
+export const EpochRecordSchema = v.strictObject({
+  epoch: count,
+  trainLoss: finite,
+  trainAccuracy: fraction,
+  testLoss: finite,
+  testAccuracy: fraction,
+});
+export type EpochRecord = v.InferOutput<typeof EpochRecordSchema>;
 
-/** Per-step key-norm / allocation traces of one attention layer during fine-tuning (KDGQA, DGQA). */
-export interface LayerTrace {
-  layer: string;
-  /** steps[i] = the training step of column i. */
-  steps: number[];
-  /** keyNorms[i][g], batch-summed key norm of KV head g at column i. */
-  keyNorms: number[][];
-  /** allocation[i][g], query heads read from KV head g at column i. */
-  allocation: number[][];
-}
+/**
+ * Per-step key-norm / allocation traces of one attention layer during fine-tuning (KDGQA, DGQA): steps[i] is
+ * the training step of column i; keyNorms[i][g] the batch-summed key norm and allocation[i][g] the query heads
+ * of KV head g at column i.
+ */
+export const LayerTraceSchema = v.pipe(
+  v.strictObject({
+    layer: text,
+    steps: v.array(count),
+    keyNorms: v.array(v.array(finite)),
+    allocation: v.array(v.array(count)),
+  }),
+  v.check(
+    (t) => t.keyNorms.length === t.steps.length && t.allocation.length === t.steps.length,
+    'steps, keyNorms and allocation have different lengths',
+  ),
+);
+export type LayerTrace = v.InferOutput<typeof LayerTraceSchema>;
 
-/** One fine-tuned variant at one KV-head count and one seed. */
-export interface VariantRun {
-  variant: UptrainVariant;
-  /** The KV-head count asked for (the x axis of the ablation). */
-  kvHeads: number;
-  /** KV heads per layer actually used (QCQA / AsymGQA may differ from layer to layer). */
-  kvHeadsPerLayer: number[];
-  /** Query heads per KV head, per layer (unequal for QCQA / AsymGQA). */
-  groupSizes: number[][];
-  seed: number;
-  /** Test metrics right after conversion, before fine-tuning (epoch 0 of the curves). */
-  converted: { testAccuracy: number; testLoss: number };
-  testAccuracy: number;
-  testLoss: number;
-  /** Trainable parameters of the model that is evaluated (after WGQA folding). */
-  params: number;
-  /** K and V bytes cached per token, summed over layers (float32). */
-  kvBytesPerToken: number;
-  trainSeconds: number;
-  history: EpochRecord[];
-  traces: LayerTrace[];
-}
+/**
+ * One fine-tuned variant at one KV-head count (the x axis of the ablation) and one seed: the KV heads per layer
+ * actually used and the query heads per KV head (unequal for QCQA / AsymGQA), the test metrics right after
+ * conversion (epoch 0 of the curves) and after fine-tuning, trainable parameters, K and V bytes cached per
+ * token (float32, summed over layers), seconds, per-epoch history and telemetry traces.
+ */
+export const VariantRunSchema = v.strictObject({
+  variant: v.picklist(UPTRAIN_VARIANTS),
+  kvHeads: positive,
+  kvHeadsPerLayer: v.array(positive),
+  groupSizes: v.array(v.array(positive)),
+  seed: finite,
+  converted: v.strictObject({ testAccuracy: fraction, testLoss: finite }),
+  testAccuracy: fraction,
+  testLoss: finite,
+  params: count,
+  kvBytesPerToken: count,
+  trainSeconds: seconds,
+  history: v.array(EpochRecordSchema),
+  traces: v.array(LayerTraceSchema),
+});
+export type VariantRun = v.InferOutput<typeof VariantRunSchema>;
 
-export interface DatasetInfo {
-  name: string;
-  source: string;
-  trainSize: number;
-  testSize: number;
-  classes: number;
-  imageSize: number;
-  channels: number;
-}
+export const DatasetInfoSchema = v.strictObject({
+  name: text,
+  source: text,
+  trainSize: count,
+  testSize: count,
+  classes: positive,
+  imageSize: positive,
+  channels: positive,
+});
+export type DatasetInfo = v.InferOutput<typeof DatasetInfoSchema>;
 
-export interface PretrainInfo {
-  /** 'trained' for this run, or the checkpoint path it was loaded from. */
-  origin: string;
-  testAccuracy: number;
-  testLoss: number;
-  seconds: number;
-  history: EpochRecord[];
-}
+/** The MHA model: origin is 'trained' for this run, or the checkpoint path it was loaded from. */
+export const PretrainInfoSchema = v.strictObject({
+  origin: text,
+  testAccuracy: fraction,
+  testLoss: finite,
+  seconds,
+  history: v.array(EpochRecordSchema),
+});
+export type PretrainInfo = v.InferOutput<typeof PretrainInfoSchema>;
 
-export interface UptrainResults {
-  schema: typeof RESULTS_SCHEMA;
-  /** The resolved configuration (defaults, file and flags merged). */
-  config: Record<string, unknown>;
-  dataset: DatasetInfo;
-  pretrain: PretrainInfo;
-  runs: VariantRun[];
-  totalSeconds: number;
-}
+/** results.json: the resolved configuration (defaults, file and flags merged), data set, MHA model, runs. */
+export const UptrainResultsSchema = v.strictObject({
+  schema: v.literal(RESULTS_SCHEMA),
+  config: v.record(v.string(), v.unknown()),
+  dataset: DatasetInfoSchema,
+  pretrain: PretrainInfoSchema,
+  runs: v.array(VariantRunSchema),
+  totalSeconds: seconds,
+});
+export type UptrainResults = v.InferOutput<typeof UptrainResultsSchema>;
 
 /** Mean and (sample) standard deviation over seeds of one (variant, KV heads) cell. */
 export interface RunSummary {
@@ -219,41 +240,7 @@ export function resultsCsv(results: UptrainResults): string {
   return `${[CSV_HEADER.join(','), ...rows].join('\n')}\n`;
 }
 
-/** Checks that parsed JSON has the shape of UptrainResults; errors name `where` and the bad field. */
+/** Validates parsed results.json; a FileFormatError names `where` and the key path of the first problem. */
 export function parseResults(value: unknown, where: string): UptrainResults {
-  assertResults(value, where);
-  return value;
-}
-
-function assertResults(value: unknown, where: string): asserts value is UptrainResults {
-  const fail = (what: string): never => {
-    throw new Error(`${where}: not an up-training results file (${what})`);
-  };
-  if (typeof value !== 'object' || value === null) return fail('top level is not an object');
-  const obj: { [key: string]: unknown } = { ...value };
-  if (obj.schema !== RESULTS_SCHEMA)
-    return fail(`schema is ${JSON.stringify(obj.schema)}, expected ${RESULTS_SCHEMA}`);
-  if (!Array.isArray(obj.runs)) return fail('runs is not an array');
-  for (const [i, r] of obj.runs.entries()) {
-    if (typeof r !== 'object' || r === null) fail(`runs[${i}] is not an object`);
-    const run: { [key: string]: unknown } = { ...r };
-    if (!UPTRAIN_VARIANTS.some((v) => v === run.variant))
-      fail(`runs[${i}].variant ${JSON.stringify(run.variant)}`);
-    for (const k of [
-      'kvHeads',
-      'seed',
-      'testAccuracy',
-      'testLoss',
-      'params',
-      'kvBytesPerToken',
-      'trainSeconds',
-    ]) {
-      if (typeof run[k] !== 'number') fail(`runs[${i}].${k} is not a number`);
-    }
-    if (typeof run.converted !== 'object' || run.converted === null) fail(`runs[${i}].converted is missing`);
-    if (!Array.isArray(run.history) || !Array.isArray(run.traces)) fail(`runs[${i}] lacks history or traces`);
-  }
-  for (const k of ['dataset', 'pretrain', 'config']) {
-    if (typeof obj[k] !== 'object' || obj[k] === null) fail(`${k} is missing`);
-  }
+  return parseWithSchema(UptrainResultsSchema, value, where, 'up-training results');
 }

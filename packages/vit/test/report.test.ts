@@ -39,7 +39,7 @@ describe('report rendering', () => {
         { label: 'b', value: 1 },
       ],
       { id: 'x', title: 'T', yLabel: 'y', yMin: 0 },
-    );
+    ).text;
     const heights = [...svg.matchAll(/<rect [^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(heights).toHaveLength(2);
     expect(heights[1] / heights[0]).toBeCloseTo(2, 2);
@@ -105,11 +105,11 @@ describe('chart primitives (properties)', () => {
     fc.assert(
       fc.property(series, (ys) => {
         const s = ys.map((row, i) => ({ name: `s${i}`, points: row.map((y, x) => ({ x, y })) }));
-        const line = lineChart(s, { id: 'l', title: 't', xLabel: 'x', yLabel: 'y' });
+        const line = lineChart(s, { id: 'l', title: 't', xLabel: 'x', yLabel: 'y' }).text;
         const bars = barChart(
           ys.map((row, i) => ({ label: `b${i}`, value: row[0] })),
           { id: 'b', title: 't', yLabel: 'y' },
-        );
+        ).text;
         const heat = heatmap(ys, {
           id: 'h',
           title: 't',
@@ -117,13 +117,13 @@ describe('chart primitives (properties)', () => {
           columns: ys[0].map((_, i) => i),
           xLabel: 'x',
           valueLabel: 'v',
-        });
+        }).text;
         for (const svg of [line, bars, heat]) {
           expect(svg).not.toMatch(/NaN|Infinity|undefined/);
           expect(svgCount(svg)).toBe(1);
           expect(svg.endsWith('</svg>')).toBe(true);
         }
-        expect(lineChart(s, { id: 'l', title: 't', xLabel: 'x', yLabel: 'y' })).toBe(line);
+        expect(lineChart(s, { id: 'l', title: 't', xLabel: 'x', yLabel: 'y' }).text).toBe(line);
       }),
       { numRuns: 60 },
     );

@@ -1,5 +1,7 @@
 /** Pieces every `gqa-lab` command shares: --help, the --config file, path checks, error conversion. */
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
+import { keyPathOf, readRegularTextFile } from '@gqa-lab/nn';
+import * as v from 'valibot';
 import { applyFlags, type CommandSpec, helpText, type ParsedCommand, parseArgv, UsageError } from './args';
 
 /** Parses argv, prints help when asked (returns help: true), else applies --config then the flags to `target`. */
@@ -20,13 +22,25 @@ export async function loadCommandConfig<T>(
   return { parsed, help: false };
 }
 
+const scalar = v.union([v.string(), v.pipe(v.number(), v.finite()), v.boolean()]);
+
+/**
+ * The schema of every command's --config file: a JSON object whose keys are flag names (camelCase) and whose
+ * values are what the flag takes, as text, a number, a boolean or a list of them; each value then goes through
+ * the flag's own parser, which checks its range (args.ts applyFlags).
+ */
+export const ConfigFileSchema = v.record(
+  v.pipe(v.string(), v.regex(/^[a-z][A-Za-z0-9]*$/, 'is not a camelCase flag name')),
+  v.union([scalar, v.pipe(v.array(scalar), v.maxLength(1000))]),
+);
+
 /** Reads a JSON object file; UsageErrors name the flag and the file. */
 export async function readJsonObject(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new UsageError(`--config: cannot read ${path} (no such file or not readable)`);
+    text = await readRegularTextFile(path);
+  } catch (e) {
+    throw new UsageError(`--config: cannot read ${path} (${e instanceof Error ? e.message : String(e)})`);
   }
   let value: unknown;
   try {
@@ -36,10 +50,13 @@ export async function readJsonObject(path: string): Promise<Record<string, unkno
       `--config: ${path} is not valid JSON (${e instanceof Error ? e.message : String(e)})`,
     );
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`--config: ${path} must hold a JSON object of settings`);
+  const result = v.safeParse(ConfigFileSchema, value);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const key = keyPathOf(issue.path);
+    throw new UsageError(`--config: ${path}${key ? `: key '${key}'` : ''}: ${issue.message}`);
   }
-  return { ...value };
+  return { ...result.output };
 }
 
 /** Throws a UsageError naming the flag when `path` does not exist. */

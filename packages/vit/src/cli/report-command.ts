@@ -1,9 +1,10 @@
 /** `gqa-lab report`: rebuild report.html (and summary.md) from a results.json. */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { parseJsonText, readRegularTextFile } from '@gqa-lab/nn';
 import { renderReport } from '../report/html';
 import { parseResults, summaryMarkdown } from '../uptrain-results';
-import { type CommandSpec, UsageError } from './args';
+import type { CommandSpec } from './args';
 import { loadCommandConfig, requirePath } from './common';
 import { flag } from './flag';
 import { requirePathFlags } from './inputs';
@@ -36,15 +37,9 @@ export async function reportCommand(argv: readonly string[], print: (s: string) 
   if (help) return;
   requirePathFlags('report', { results: opts.results });
   await requirePath('results', opts.results);
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(opts.results, 'utf8'));
-  } catch (e) {
-    throw new UsageError(
-      `--results: ${opts.results} is not valid JSON (${e instanceof Error ? e.message : String(e)})`,
-    );
-  }
-  const results = parseResults(value, opts.results);
+  // Validated before anything is rendered: report.html is built only from checked values.
+  const text = await readRegularTextFile(opts.results);
+  const results = parseResults(parseJsonText(text, opts.results, 'up-training results'), opts.results);
   const out = opts.out ?? join(dirname(opts.results), 'report.html');
   await writeFile(out, renderReport(results));
   print(summaryMarkdown(results));

@@ -1,5 +1,6 @@
 /** Vertical bar chart with optional error bars: accuracy per variant. */
-import { colour, esc, type Frame, niceTicks, num, plotHeight, plotWidth, svgOpen, yAxis } from './svg';
+import { type Html, html } from './html-template';
+import { colour, type Frame, niceTicks, num, plotHeight, plotWidth, svgOpen, yAxis } from './svg';
 
 export interface Bar {
   label: string;
@@ -21,7 +22,7 @@ export interface BarChartOptions {
 }
 
 /** Renders bars left to right in the given order; deterministic for the same input. */
-export function barChart(bars: readonly Bar[], opts: BarChartOptions): string {
+export function barChart(bars: readonly Bar[], opts: BarChartOptions): Html {
   const frame: Frame = {
     width: Math.max(360, 60 + bars.length * 64),
     height: 300,
@@ -44,7 +45,7 @@ export function barChart(bars: readonly Bar[], opts: BarChartOptions): string {
   const slot = plotWidth(frame) / Math.max(1, bars.length);
   const parts = [
     svgOpen(frame, opts.title, opts.id),
-    `<text x="${frame.left}" y="16" font-weight="bold">${esc(opts.title)}</text>`,
+    html`<text x="${frame.left}" y="16" font-weight="bold">${opts.title}</text>`,
   ];
   parts.push(yAxis(frame, ticks, y, opts.yLabel));
   bars.forEach((b, i) => {
@@ -54,24 +55,23 @@ export function barChart(bars: readonly Bar[], opts: BarChartOptions): string {
     const base = y(yLo);
     const cx = num(x + w / 2);
     parts.push(
-      `<rect x="${num(x)}" y="${num(top)}" width="${num(w)}" height="${num(base - top)}" fill="${colour(b.colourIndex ?? i)}">` +
-        `<title>${esc(`${b.label}: ${fmt(b.value)}`)}</title></rect>`,
+      html`<rect x="${num(x)}" y="${num(top)}" width="${num(w)}" height="${num(base - top)}" fill="${colour(b.colourIndex ?? i)}"><title>${`${b.label}: ${fmt(b.value)}`}</title></rect>`,
     );
     const err = b.error ?? 0;
     if (err > 0) {
       const [e1, e2] = [num(y(b.value + err)), num(y(b.value - err))];
       parts.push(
-        `<path d="M${cx} ${e1}V${e2}M${num(x + w * 0.3)} ${e1}H${num(x + w * 0.7)}M${num(x + w * 0.3)} ${e2}H${num(x + w * 0.7)}" stroke="#333"/>`,
+        html`<path d="M${cx} ${e1}V${e2}M${num(x + w * 0.3)} ${e1}H${num(x + w * 0.7)}M${num(x + w * 0.3)} ${e2}H${num(x + w * 0.7)}" stroke="#333"/>`,
       );
     }
     parts.push(
-      `<text x="${cx}" y="${num(y(b.value + err) - 4)}" text-anchor="middle">${esc(fmt(b.value))}</text>`,
+      html`<text x="${cx}" y="${num(y(b.value + err) - 4)}" text-anchor="middle">${fmt(b.value)}</text>`,
     );
     const ly = num(frame.height - frame.bottom + 14);
     parts.push(
-      `<text x="${cx}" y="${ly}" text-anchor="end" transform="rotate(-35 ${cx} ${ly})">${esc(b.label)}</text>`,
+      html`<text x="${cx}" y="${ly}" text-anchor="end" transform="rotate(-35 ${cx} ${ly})">${b.label}</text>`,
     );
   });
-  parts.push('</svg>');
-  return parts.join('');
+  parts.push(html`</svg>`);
+  return html`${parts}`;
 }

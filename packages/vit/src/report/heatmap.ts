@@ -1,5 +1,6 @@
 /** Heatmap of a (rows, columns) matrix: key norms or query-head allocations per KV head over training steps. */
-import { esc, type Frame, heatColour, num, plotHeight, plotWidth, svgOpen } from './svg';
+import { type Html, html } from './html-template';
+import { type Frame, heatColour, num, plotHeight, plotWidth, svgOpen } from './svg';
 
 export interface HeatmapOptions {
   id: string;
@@ -16,7 +17,7 @@ export interface HeatmapOptions {
 }
 
 /** values[r][c]; rows may be ragged only in the sense of missing cells, which are drawn grey. */
-export function heatmap(values: readonly (readonly number[])[], opts: HeatmapOptions): string {
+export function heatmap(values: readonly (readonly number[])[], opts: HeatmapOptions): Html {
   const rows = values.length;
   const cols = opts.columns.length;
   const bins = Math.max(1, Math.min(cols, opts.maxColumns ?? 160));
@@ -29,44 +30,44 @@ export function heatmap(values: readonly (readonly number[])[], opts: HeatmapOpt
   const cellW = plotWidth(frame) / bins;
   const parts = [
     svgOpen(frame, opts.title, opts.id),
-    `<text x="${frame.left}" y="16" font-weight="bold">${esc(opts.title)}</text>`,
+    html`<text x="${frame.left}" y="16" font-weight="bold">${opts.title}</text>`,
   ];
   binned.forEach((row, r) => {
     const y = frame.top + r * cellH;
     row.forEach((v, c) => {
       const fill = Number.isFinite(v) ? heatColour(hi > lo ? (v - lo) / (hi - lo) : 0.5) : '#ccc';
       parts.push(
-        `<rect x="${num(frame.left + c * cellW)}" y="${num(y)}" width="${num(cellW + 0.3)}" height="${num(cellH)}" fill="${fill}"/>`,
+        html`<rect x="${num(frame.left + c * cellW)}" y="${num(y)}" width="${num(cellW + 0.3)}" height="${num(cellH)}" fill="${fill}"/>`,
       );
     });
     parts.push(
-      `<text x="${frame.left - 4}" y="${num(y + cellH / 2)}" text-anchor="end" dominant-baseline="middle" font-size="${cellH < 10 ? 7 : 10}">${esc(opts.rowLabels[r] ?? '')}</text>`,
+      html`<text x="${frame.left - 4}" y="${num(y + cellH / 2)}" text-anchor="end" dominant-baseline="middle" font-size="${cellH < 10 ? 7 : 10}">${opts.rowLabels[r] ?? ''}</text>`,
     );
   });
   const baseY = frame.top + plotHeight(frame);
   if (cols > 0) {
     const first = opts.columns[0];
     const last = opts.columns[cols - 1];
-    parts.push(`<text x="${frame.left}" y="${num(baseY + 14)}">${esc(String(first))}</text>`);
+    parts.push(html`<text x="${frame.left}" y="${num(baseY + 14)}">${String(first)}</text>`);
     parts.push(
-      `<text x="${frame.width - frame.right}" y="${num(baseY + 14)}" text-anchor="end">${esc(String(last))}</text>`,
+      html`<text x="${frame.width - frame.right}" y="${num(baseY + 14)}" text-anchor="end">${String(last)}</text>`,
     );
   }
   parts.push(
-    `<text x="${num(frame.left + plotWidth(frame) / 2)}" y="${frame.height - 6}" text-anchor="middle">${esc(opts.xLabel)}</text>`,
+    html`<text x="${num(frame.left + plotWidth(frame) / 2)}" y="${frame.height - 6}" text-anchor="middle">${opts.xLabel}</text>`,
   );
   // Colour scale: five swatches from low to high.
   const sx = frame.width - frame.right + 12;
   for (let i = 0; i < 5; i++) {
     parts.push(
-      `<rect x="${sx}" y="${frame.top + (4 - i) * 12}" width="12" height="12" fill="${heatColour(i / 4)}"/>`,
+      html`<rect x="${sx}" y="${frame.top + (4 - i) * 12}" width="12" height="12" fill="${heatColour(i / 4)}"/>`,
     );
   }
-  parts.push(`<text x="${sx + 16}" y="${frame.top + 6}" dominant-baseline="middle">${esc(fmt(hi))}</text>`);
-  parts.push(`<text x="${sx + 16}" y="${frame.top + 54}" dominant-baseline="middle">${esc(fmt(lo))}</text>`);
-  parts.push(`<text x="${sx}" y="${frame.top + 76}">${esc(opts.valueLabel)}</text>`);
-  parts.push('</svg>');
-  return parts.join('');
+  parts.push(html`<text x="${sx + 16}" y="${frame.top + 6}" dominant-baseline="middle">${fmt(hi)}</text>`);
+  parts.push(html`<text x="${sx + 16}" y="${frame.top + 54}" dominant-baseline="middle">${fmt(lo)}</text>`);
+  parts.push(html`<text x="${sx}" y="${frame.top + 76}">${opts.valueLabel}</text>`);
+  parts.push(html`</svg>`);
+  return html`${parts}`;
 }
 
 function fmt(v: number): string {

@@ -11,14 +11,14 @@ import {
 } from '../uptrain-results';
 import { barChart } from './bar-chart';
 import { heatmap } from './heatmap';
+import { type Html, html } from './html-template';
 import { lineChart, type Series } from './line-chart';
-import { esc } from './svg';
 
 const variantNames: readonly string[] = UPTRAIN_VARIANTS;
 const variantColour = (v: string) => Math.max(0, variantNames.indexOf(v));
 
 /** Accuracy per variant at each KV-head count (mean ± std over seeds). */
-export function accuracyCharts(results: UptrainResults): string[] {
+export function accuracyCharts(results: UptrainResults): Html[] {
   const rows = summarizeRuns(results.runs);
   const counts = [...new Set(rows.map((r) => r.kvHeads))];
   return counts.map((kv) =>
@@ -42,7 +42,7 @@ export function accuracyCharts(results: UptrainResults): string[] {
 }
 
 /** Loss and accuracy per epoch for every variant (first seed), one chart per KV-head count and metric. */
-export function curveCharts(results: UptrainResults): string[] {
+export function curveCharts(results: UptrainResults): Html[] {
   const firstSeed = new Map<string, VariantRun>();
   for (const r of results.runs) {
     const key = `${r.kvHeads}/${r.variant}`;
@@ -50,7 +50,7 @@ export function curveCharts(results: UptrainResults): string[] {
   }
   const runs = [...firstSeed.values()];
   const counts = [...new Set(runs.map((r) => r.kvHeads))].sort((a, b) => a - b);
-  const charts: string[] = [];
+  const charts: Html[] = [];
   for (const kv of counts) {
     const at = runs.filter((r) => r.kvHeads === kv);
     for (const [metric, label] of [
@@ -79,7 +79,7 @@ export function curveCharts(results: UptrainResults): string[] {
 }
 
 /** Accuracy vs KV heads per variant; null when fewer than two counts ran. */
-export function ablationChart(results: UptrainResults): string | null {
+export function ablationChart(results: UptrainResults): Html | null {
   const rows = summarizeRuns(results.runs);
   if (new Set(rows.map((r) => r.kvHeads)).size < 2) return null;
   const variants = UPTRAIN_VARIANTS.filter((v) => rows.some((r) => r.variant === v));
@@ -98,8 +98,8 @@ export function ablationChart(results: UptrainResults): string | null {
 }
 
 /** Key-norm and allocation heatmaps (rows: layer × KV head, columns: training steps) for runs with traces. */
-export function telemetryCharts(results: UptrainResults): string[] {
-  const charts: string[] = [];
+export function telemetryCharts(results: UptrainResults): Html[] {
+  const charts: Html[] = [];
   const seen = new Set<string>();
   for (const r of results.runs) {
     const key = `${r.kvHeads}/${r.variant}`;
@@ -140,43 +140,39 @@ export function telemetryCharts(results: UptrainResults): string[] {
   return charts;
 }
 
-/** Minimal Markdown table -> HTML table (the summary is already escaped cell by cell here). */
-function markdownTable(md: string): string {
+/** The Markdown summary table as an HTML table (each cell escaped by the html template). */
+function markdownTable(md: string): Html {
   const lines = md.split('\n').filter((_line, i) => i !== 1); // drop the |---| row
   const cells = (l: string) => l.replace(/^\|\s*|\s*\|$/g, '').split(' | ');
   const [head, ...body] = lines;
-  const th = cells(head)
-    .map((c) => `<th>${esc(c)}</th>`)
-    .join('');
-  const trs = body
-    .map(
-      (l) =>
-        `<tr>${cells(l)
-          .map((c) => `<td>${esc(c)}</td>`)
-          .join('')}</tr>`,
-    )
-    .join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${trs}\n</tbody></table>`;
+  const th = cells(head).map((c) => html`<th>${c}</th>`);
+  const trs = body.map((l) => html`<tr>${cells(l).map((c) => html`<td>${c}</td>`)}</tr>\n`);
+  return html`<table><thead><tr>${th}</tr></thead><tbody>\n${trs}</tbody></table>`;
 }
 
-const STYLE = `body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+const STYLE = html`body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
 td:first-child,th:first-child{text-align:left}figure{display:inline-block;margin:.5em}pre{background:#f6f6f6;padding:.6em;overflow:auto}`;
 
-/** Renders the whole report; deterministic for the same results. */
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/**
+ * Renders the whole report; deterministic for the same results. Callers pass results validated by
+ * parseResults (the report command does), so every number here is finite.
+ */
 export function renderReport(results: UptrainResults): string {
   const { dataset, pretrain } = results;
-  const section = (title: string, charts: readonly string[], note = '') =>
+  const section = (title: string, charts: readonly Html[], note = '') =>
     charts.length
-      ? `<h2>${esc(title)}</h2>${note ? `<p>${esc(note)}</p>` : ''}\n${charts.map((c) => `<figure>${c}</figure>`).join('\n')}`
-      : '';
+      ? html`<h2>${title}</h2>${note ? html`<p>${note}</p>` : null}\n${charts.map((c, i) => html`${i > 0 ? '\n' : null}<figure>${c}</figure>`)}`
+      : null;
   const ablation = ablationChart(results);
-  return `<!DOCTYPE html>
+  return html`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>gqa-lab up-training report</title><style>${STYLE}</style></head>
 <body>
 <h1>Up-training MHA to grouped-query variants</h1>
-<p>Dataset <b>${esc(dataset.name)}</b> (${esc(dataset.source)}): ${dataset.trainSize} train / ${dataset.testSize} test images, ${dataset.classes} classes, ${dataset.channels}x${dataset.imageSize}x${dataset.imageSize}.
-MHA checkpoint: ${esc(pretrain.origin)}, test accuracy ${(100 * pretrain.testAccuracy).toFixed(2)}%, test loss ${pretrain.testLoss.toFixed(4)}.
+<p>Dataset <b>${dataset.name}</b> (${dataset.source}): ${dataset.trainSize} train / ${dataset.testSize} test images, ${dataset.classes} classes, ${dataset.channels}x${dataset.imageSize}x${dataset.imageSize}.
+MHA checkpoint: ${pretrain.origin}, test accuracy ${pct(pretrain.testAccuracy)}, test loss ${pretrain.testLoss.toFixed(4)}.
 Total time ${results.totalSeconds.toFixed(1)} s.</p>
 <h2>Summary</h2>
 ${markdownTable(summaryMarkdown(results))}
@@ -185,7 +181,7 @@ ${section('Training curves', curveCharts(results))}
 ${section('KV-head ablation', ablation ? [ablation] : [])}
 ${section('Key norms and allocations (KDGQA, DGQA)', telemetryCharts(results), 'Rows are KV heads of each layer (L = layer), columns training steps; the allocation is the number of query heads reading each KV head.')}
 <h2>Configuration</h2>
-<pre>${esc(JSON.stringify(results.config, null, 2))}</pre>
+<pre>${JSON.stringify(results.config, null, 2)}</pre>
 </body></html>
-`;
+`.text;
 }

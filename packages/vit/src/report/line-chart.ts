@@ -1,16 +1,6 @@
 /** Multi-series line chart with a legend: training curves per epoch, and accuracy vs KV heads. */
-import {
-  colour,
-  esc,
-  type Frame,
-  niceTicks,
-  num,
-  plotHeight,
-  plotWidth,
-  svgOpen,
-  tickLabel,
-  yAxis,
-} from './svg';
+import { type Html, html } from './html-template';
+import { colour, type Frame, niceTicks, num, plotHeight, plotWidth, svgOpen, tickLabel, yAxis } from './svg';
 
 export interface Series {
   name: string;
@@ -31,7 +21,7 @@ export interface LineChartOptions {
 }
 
 /** Renders the series over a shared x / y range; deterministic for the same input. */
-export function lineChart(series: readonly Series[], opts: LineChartOptions): string {
+export function lineChart(series: readonly Series[], opts: LineChartOptions): Html {
   const frame: Frame = { width: 520, height: 300, left: 56, right: 150, top: 28, bottom: 40 };
   const pts = series.flatMap((s) => s.points.filter((p) => Number.isFinite(p.y) && Number.isFinite(p.x)));
   const tx = (x: number) => (opts.log2X ? Math.log2(Math.max(x, 1e-9)) : x);
@@ -48,7 +38,7 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   const py = (v: number) => frame.top + plotHeight(frame) * (1 - (v - yLo) / (yHi - yLo));
   const parts = [
     svgOpen(frame, opts.title, opts.id),
-    `<text x="${frame.left}" y="16" font-weight="bold">${esc(opts.title)}</text>`,
+    html`<text x="${frame.left}" y="16" font-weight="bold">${opts.title}</text>`,
   ];
   parts.push(yAxis(frame, ticks, py, opts.yLabel));
   const xTicks = [...new Set(pts.map((p) => p.x))].sort((a, b) => a - b);
@@ -56,33 +46,33 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   const baseY = frame.height - frame.bottom;
   for (const t of shownX) {
     parts.push(
-      `<text x="${num(px(t))}" y="${baseY + 14}" text-anchor="middle">${esc(tickLabel(t, shownX.length > 1 ? shownX : [0, 1]))}</text>`,
+      html`<text x="${num(px(t))}" y="${baseY + 14}" text-anchor="middle">${tickLabel(t, shownX.length > 1 ? shownX : [0, 1])}</text>`,
     );
   }
   parts.push(
-    `<line x1="${frame.left}" x2="${frame.width - frame.right}" y1="${baseY}" y2="${baseY}" stroke="#333"/>`,
+    html`<line x1="${frame.left}" x2="${frame.width - frame.right}" y1="${baseY}" y2="${baseY}" stroke="#333"/>`,
   );
   parts.push(
-    `<text x="${num(frame.left + plotWidth(frame) / 2)}" y="${frame.height - 6}" text-anchor="middle">${esc(opts.xLabel)}</text>`,
+    html`<text x="${num(frame.left + plotWidth(frame) / 2)}" y="${frame.height - 6}" text-anchor="middle">${opts.xLabel}</text>`,
   );
   series.forEach((s, i) => {
     const c = colour(s.colourIndex ?? i);
     const ok = s.points.filter((p) => Number.isFinite(p.y) && Number.isFinite(p.x));
-    const dash = s.dashed ? ' stroke-dasharray="5 3"' : '';
+    const dash = s.dashed ? html` stroke-dasharray="5 3"` : null;
     if (ok.length > 1) {
       const d = ok.map((p, k) => `${k === 0 ? 'M' : 'L'}${num(px(p.x))} ${num(py(p.y))}`).join('');
       parts.push(
-        `<path d="${d}" fill="none" stroke="${c}" stroke-width="1.8"${dash}><title>${esc(s.name)}</title></path>`,
+        html`<path d="${d}" fill="none" stroke="${c}" stroke-width="1.8"${dash}><title>${s.name}</title></path>`,
       );
     }
-    for (const p of ok) parts.push(`<circle cx="${num(px(p.x))}" cy="${num(py(p.y))}" r="2.5" fill="${c}"/>`);
+    for (const p of ok)
+      parts.push(html`<circle cx="${num(px(p.x))}" cy="${num(py(p.y))}" r="2.5" fill="${c}"/>`);
     const ly = frame.top + 6 + i * 15;
     const lx = frame.width - frame.right + 10;
     parts.push(
-      `<line x1="${lx}" x2="${lx + 18}" y1="${ly}" y2="${ly}" stroke="${c}" stroke-width="2"${dash}/>` +
-        `<text x="${lx + 22}" y="${ly}" dominant-baseline="middle">${esc(s.name)}</text>`,
+      html`<line x1="${lx}" x2="${lx + 18}" y1="${ly}" y2="${ly}" stroke="${c}" stroke-width="2"${dash}/><text x="${lx + 22}" y="${ly}" dominant-baseline="middle">${s.name}</text>`,
     );
   });
-  parts.push('</svg>');
-  return parts.join('');
+  parts.push(html`</svg>`);
+  return html`${parts}`;
 }

@@ -1,14 +1,8 @@
-/** Small helpers shared by the report's SVG charts: escaping, fixed-precision numbers, ticks, colours. */
+/** Small helpers shared by the report's SVG charts: fixed-precision numbers, ticks, colours, axes. */
+import { type Html, html } from './html-template';
 
-/** Escapes text for XML content and attribute values. */
-export function esc(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
+/** Escapes text for XML content and attribute values (the html template applies it to every value). */
+export { escapeText as esc } from './html-template';
 
 /** A coordinate with two decimals, so the same data always renders the same bytes. */
 export function num(x: number): string {
@@ -89,27 +83,16 @@ export function plotHeight(f: Frame): number {
 }
 
 /** The opening tag of a chart inlined in HTML (no xmlns: the page must not name any URL). */
-export function svgOpen(f: Frame, title: string, id: string): string {
-  return (
-    `<svg id="${esc(id)}" viewBox="0 0 ${f.width} ${f.height}" ` +
-    `width="${f.width}" height="${f.height}" role="img" aria-labelledby="${esc(id)}-title" ` +
-    `font-family="sans-serif" font-size="11">` +
-    `<title id="${esc(id)}-title">${esc(title)}</title>`
-  );
+export function svgOpen(f: Frame, title: string, id: string): Html {
+  return html`<svg id="${id}" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}" role="img" aria-labelledby="${id}-title" font-family="sans-serif" font-size="11"><title id="${id}-title">${title}</title>`;
 }
 
 /** Horizontal grid lines and labels for the y ticks; `y(v)` maps a value to a pixel row. */
-export function yAxis(f: Frame, ticks: readonly number[], y: (v: number) => number, label: string): string {
-  const parts = ticks.map((t) => {
+export function yAxis(f: Frame, ticks: readonly number[], y: (v: number) => number, label: string): Html {
+  const lines = ticks.map((t) => {
     const py = num(y(t));
-    return (
-      `<line x1="${f.left}" x2="${f.width - f.right}" y1="${py}" y2="${py}" stroke="#ddd"/>` +
-      `<text x="${f.left - 4}" y="${py}" text-anchor="end" dominant-baseline="middle">${esc(tickLabel(t, ticks))}</text>`
-    );
+    return html`<line x1="${f.left}" x2="${f.width - f.right}" y1="${py}" y2="${py}" stroke="#ddd"/><text x="${f.left - 4}" y="${py}" text-anchor="end" dominant-baseline="middle">${tickLabel(t, ticks)}</text>`;
   });
   const cy = num(f.top + plotHeight(f) / 2);
-  parts.push(
-    `<text x="12" y="${cy}" text-anchor="middle" transform="rotate(-90 12 ${cy})">${esc(label)}</text>`,
-  );
-  return parts.join('');
+  return html`${lines}<text x="12" y="${cy}" text-anchor="middle" transform="rotate(-90 12 ${cy})">${label}</text>`;
 }
