@@ -20,8 +20,7 @@ function isGpuJs(m: object): m is GpuJsModule {
 /** `given` when it is the gpu.js module, else gpu.js imported by name; throws saying how to install it. */
 export async function loadGpuJs(given?: object): Promise<GpuJsModule> {
   if (given !== undefined) {
-    if (!isGpuJs(given))
-      throw new TypeError('createGpuBackend: options.gpujs is not the gpu.js module (no GPU)');
+    if (!isGpuJs(given)) throw new TypeError('options.gpujs is not the gpu.js module (it has no GPU export)');
     return given;
   }
   let m: object;
