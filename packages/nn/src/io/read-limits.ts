@@ -28,8 +28,8 @@ export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = {
   maxFileBytes: 8 * GiB,
   maxHeaderBytes: 100_000_000,
   maxTensorBytes: 4 * GiB,
-  maxDecompressedBytes: 512 * MiB,
-  maxImages: 1_000_000,
+  maxDecompressedBytes: 256 * MiB,
+  maxImages: 200_000,
   maxJsonBytes: 64 * MiB,
 };
 

@@ -1,6 +1,6 @@
 /** Node loaders for the extracted CIFAR binary archives (cifar-10-batches-bin/, cifar-100-binary/). */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ReadLimitError, readLimits, readRegularFile, readRegularTextFile } from '@gqa-lab/nn';
 import { type Cifar100Label, type CifarDecodeOptions, concatDatasets, decodeCifar } from './cifar';
 import type { Dataset } from './dataset';
 import type { Split } from './mnist';
@@ -18,13 +18,23 @@ async function readBin(dir: string, file: string): Promise<Uint8Array> {
     }
     throw new Error(`${path}: file not found (expected the extracted CIFAR binary version)`);
   }
-  const raw = await readFile(path);
-  return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  const bytes = await readRegularFile(path);
+  // One record is a label byte (two for CIFAR-100) and 3072 pixel bytes.
+  const { maxImages } = readLimits();
+  if (bytes.length / 3073 > maxImages)
+    throw new ReadLimitError(
+      path,
+      'maxImages',
+      'the image count',
+      Math.floor(bytes.length / 3073),
+      maxImages,
+    );
+  return bytes;
 }
 
 async function readClassNames(path: string, expected: number): Promise<string[] | undefined> {
   if (!(await pathExists(path))) return undefined;
-  const names = (await readFile(path, 'utf8'))
+  const names = (await readRegularTextFile(path))
     .split(/\r?\n/)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);

@@ -6,6 +6,7 @@
 
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_READ_LIMITS, ReadLimitError, type ReadLimits, readLimits } from '@gqa-lab/nn';
 import type { Dataset } from './dataset';
 import type { Gunzip } from './gzip';
 import { parseIdx } from './idx';
@@ -40,12 +41,23 @@ function magicOf(bytes: Uint8Array): number {
   return bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) : -1;
 }
 
-/** Decodes an MNIST image file (magic 2051, 28x28 unless `size` says otherwise). */
-export function decodeIdxImages(bytes: Uint8Array, name: string, size = { rows: 28, cols: 28 }): IdxImages {
+/**
+ * Decodes an MNIST image file (magic 2051, 28x28 unless `size` says otherwise) of at most `maxImages`
+ * images (the limit maxImages, checked on the header before anything is allocated).
+ */
+export function decodeIdxImages(
+  bytes: Uint8Array,
+  name: string,
+  size = { rows: 28, cols: 28 },
+  maxImages: number = DEFAULT_READ_LIMITS.maxImages,
+): IdxImages {
   const magic = magicOf(bytes);
   if (magic !== MNIST_IMAGE_MAGIC) {
     throw new RangeError(`${name}: expected image magic ${MNIST_IMAGE_MAGIC} (0x00000803), got ${magic}`);
   }
+  const declared = bytes.length >= 8 ? new DataView(bytes.buffer, bytes.byteOffset + 4, 4).getUint32(0) : 0;
+  if (declared > maxImages)
+    throw new ReadLimitError(name, 'maxImages', 'the image count', declared, maxImages);
   const t = parseIdx(bytes, name);
   const [count, rows, cols] = t.shape;
   if (rows !== size.rows || cols !== size.cols) {
@@ -98,9 +110,14 @@ export function mnistDataset(
   };
 }
 
-/** Reads and decodes an MNIST image file (`.gz` transparently). */
-export async function loadIdxImages(path: string, gunzip: Gunzip = nodeGunzip): Promise<IdxImages> {
-  return decodeIdxImages(await readMaybeGzipped(path, gunzip), path);
+/** Reads and decodes an MNIST image file (`.gz` transparently) within the read limits. */
+export async function loadIdxImages(
+  path: string,
+  gunzip: Gunzip = nodeGunzip,
+  limits: Partial<ReadLimits> = {},
+): Promise<IdxImages> {
+  const l = readLimits(limits);
+  return decodeIdxImages(await readMaybeGzipped(path, gunzip, l), path, undefined, l.maxImages);
 }
 
 /** Reads and decodes an MNIST label file (`.gz` transparently). */

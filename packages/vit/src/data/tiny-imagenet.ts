@@ -4,9 +4,9 @@
  * the line order of wnids.txt; val labels come from val/val_annotations.txt (tab-separated). Every image
  * must be 64x64; grayscale becomes RGB. A decoded split can be cached as a packed binary file.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeFileAtomic } from '@gqa-lab/nn';
+import { readdir } from 'node:fs/promises';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import { readRegularFile, readRegularTextFile, writeFileAtomic } from '@gqa-lab/nn';
 import type { Dataset } from './dataset';
 import { pathExists } from './node-io';
 import { packTinyImageNet, unpackTinyImageNet } from './tiny-imagenet-cache';
@@ -105,13 +105,25 @@ async function listSamples(root: string, split: 'train' | 'val', wnids: string[]
   }
   const annPath = join(root, 'val', 'val_annotations.txt');
   const index = new Map(wnids.map((w, i) => [w, i]));
-  for (const { file, wnid } of parseValAnnotations(await readFile(annPath, 'utf8'), annPath)) {
+  for (const { file, wnid } of parseValAnnotations(await readRegularTextFile(annPath), annPath)) {
     const label = index.get(wnid);
     if (label === undefined)
       throw new RangeError(`${annPath}: ${file} has wnid ${wnid}, which is not in wnids.txt`);
-    samples.push({ path: join(root, 'val', 'images', file), label });
+    samples.push({ path: insideFolder(join(root, 'val', 'images'), file, annPath), label });
   }
   return samples;
+}
+
+/**
+ * `folder/name`, refused unless it stays inside `folder`: an index file must not make the loader read
+ * `../../../etc/passwd` or an absolute path.
+ */
+export function insideFolder(folder: string, name: string, indexPath: string): string {
+  const base = resolve(folder);
+  const path = resolve(base, name);
+  if (isAbsolute(name) || (path !== base && !path.startsWith(base + sep)) || path === base)
+    throw new RangeError(`${indexPath}: image path ${JSON.stringify(name)} leaves ${folder}`);
+  return path;
 }
 
 /** Decodes a split to CHW uint8 (no cache). */
@@ -125,7 +137,7 @@ export async function decodeTinyImageNet(
   const pixels = new Uint8Array(samples.length * PIXELS);
   const labels = new Int32Array(samples.length);
   for (const [i, s] of samples.entries()) {
-    const bytes = new Uint8Array(await readFile(s.path));
+    const bytes = await readRegularFile(s.path);
     pixels.set(toRgbCHW(await options.decode(bytes, s.path), s.path), i * PIXELS);
     labels[i] = s.label;
   }
@@ -139,15 +151,11 @@ export async function loadTinyImageNet(
   options: TinyImageNetOptions,
 ): Promise<Dataset & { fromCache: boolean }> {
   const wnidsPath = join(root, 'wnids.txt');
-  const wnids = parseWnids(await readFile(wnidsPath, 'utf8'), wnidsPath);
+  const wnids = parseWnids(await readRegularTextFile(wnidsPath), wnidsPath);
   let raw: TinyImageNetRaw;
   let fromCache = false;
   if (options.cachePath && (await pathExists(options.cachePath))) {
-    raw = unpackTinyImageNet(
-      new Uint8Array(await readFile(options.cachePath)),
-      options.cachePath,
-      wnids.length,
-    );
+    raw = unpackTinyImageNet(await readRegularFile(options.cachePath), options.cachePath, wnids.length);
     fromCache = true;
   } else {
     raw = await decodeTinyImageNet(root, split, wnids, options);

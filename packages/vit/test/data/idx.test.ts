@@ -157,7 +157,7 @@ describe('MNIST checks', () => {
 
   it('the DecompressionStream gunzip agrees with zlib', async () => {
     const raw = mnistImages(2);
-    const out = await decompressionStreamGunzip(new Uint8Array(gzipSync(raw)), 'x.gz');
+    const out = await decompressionStreamGunzip(new Uint8Array(gzipSync(raw)), 'x.gz', raw.length);
     expect(out).toEqual(raw);
   });
 });
