@@ -5,10 +5,26 @@
  * the sources (written for the Bundler resolution of the workspace) leave out. Sibling @gqa-lab packages,
  * gpu.js and webgpu stay imports (never bundled). The sources stay what the tests and tsx run.
  */
+import { readdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'tsdown';
 
 const tsconfig = fileURLToPath(new URL('./tsconfig.build.json', import.meta.url));
+
+/**
+ * Every `<name>-worker.ts` under the package's src/ as the entry `<name>-worker`, next to index.js in dist/: the
+ * CPU pool and the webgpu device start their workers as new URL('./<name>-worker.js', import.meta.url) there
+ * (and through a tsx entry from the sources), so a renamed worker file is followed without editing this list.
+ */
+function workerEntries(pkgDir: string): Record<string, string> {
+  const src = fileURLToPath(new URL(`./${pkgDir}/src/`, import.meta.url));
+  const entries: Record<string, string> = {};
+  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+    if (file.endsWith('-worker.ts')) entries[basename(file, '.ts')] = `src/${file}`;
+  }
+  return entries;
+}
 
 function pkg(dir: string, entry: Record<string, string>): UserConfig {
   return {
@@ -29,12 +45,7 @@ function pkg(dir: string, entry: Record<string, string>): UserConfig {
 }
 
 export default defineConfig([
-  pkg('tensor', {
-    index: 'src/index.ts',
-    // Worker entries, next to index.js: the pool and the webgpu device start them as ./<name>.js from dist.
-    'pool-worker': 'src/cpu/pool-worker.ts',
-    'webgpu-worker': 'src/gpujs/webgpu-worker.ts',
-  }),
+  pkg('tensor', { index: 'src/index.ts', ...workerEntries('packages/tensor') }),
   pkg('autograd', { index: 'src/index.ts' }),
   pkg('nn', { index: 'src/index.ts' }),
   pkg('gqa', { index: 'src/index.ts' }),

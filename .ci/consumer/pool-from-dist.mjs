@@ -1,4 +1,4 @@
-// The CPU backend's worker pool from the installed package: its workers start from dist/pool-worker.js
+// The CPU backend's worker pool from the installed package: its workers start from dist/<name>-worker.js
 // under plain node (no tsx anywhere in this project), come online without an error, and compute a matmul
 // equal to the one-thread result. A failing worker would not change the result (the caller finishes its
 // units), so the workers are watched: Node's Worker class, which the pool gets through
@@ -35,7 +35,7 @@ await new Promise((resolve) => setTimeout(resolve, 200)); // let 'online' / 'err
 
 console.log(`workers started: ${started.length} (${[...new Set(started)].join(', ')})`);
 console.log(`workers online: ${online.length}, errors: ${errors.length}, equal to one thread: ${equal}`);
-const fromDist = started.every((u) => u.endsWith('/dist/pool-worker.js'));
+const fromDist = started.every((u) => /\/dist\/[\w-]+-worker\.js$/.test(u));
 if (started.length === 0 || online.length !== started.length || errors.length > 0 || !fromDist || !equal) {
   for (const e of errors) console.error(e);
   process.exit(1);
