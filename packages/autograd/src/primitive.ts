@@ -5,6 +5,7 @@
  */
 import { type Backend, formatShape, getBackend, type NDArray } from '@gqa-lab/tensor';
 import { currentBackwardOp, isAnomalyMode, isGradEnabled } from './grad-mode';
+import { type GradOps, gradOps } from './grad-ops';
 import { type GraphNode, Tensor } from './tensor';
 
 /** What a backward reads: the inputs, the output, what the forward saved, and its attributes. */
@@ -15,6 +16,8 @@ export interface BackwardContext<A> {
   readonly attrs: A;
   /** True when the backward itself is being recorded (higher-order gradients). */
   readonly createGraph: boolean;
+  /** The public ops to write the gradient with (grad-ops.ts). */
+  readonly op: GradOps;
 }
 
 /** A forward either returns its output or the output plus arrays saved for the backward. */
@@ -61,6 +64,7 @@ export function definePrimitive<A = undefined>(spec: PrimitiveSpec<A>): Primitiv
           saved: node.saved,
           attrs,
           createGraph,
+          op: gradOps(),
         });
         if (grads.length !== node.inputs.length) {
           throw new Error(

@@ -6,46 +6,44 @@ import { whereP } from '../primitives/indexing';
 import type { Tensor } from '../tensor';
 import { alignOperands, expandTo, lift, type TensorLike } from './lift';
 
-// The primitive is looked up at call time: primitives/elementwise imports ../ops for its backwards,
-// so when it is loaded first this module runs before P's bindings are initialised (an ESM cycle).
-function binary(name: string, prim: () => Primitive<undefined>) {
-  return (a: TensorLike, b: TensorLike): Tensor => prim()(alignOperands(name, [a, b]), undefined);
+function binary(name: string, prim: Primitive<undefined>) {
+  return (a: TensorLike, b: TensorLike): Tensor => prim(alignOperands(name, [a, b]), undefined);
 }
 
-export const add = binary('add', () => P.addP);
-export const sub = binary('sub', () => P.subP);
-export const mul = binary('mul', () => P.mulP);
-export const div = binary('div', () => P.divP);
-export const pow = binary('pow', () => P.powP);
-export const maximum = binary('maximum', () => P.maximumP);
-export const minimum = binary('minimum', () => P.minimumP);
+export const add = binary('add', P.addP);
+export const sub = binary('sub', P.subP);
+export const mul = binary('mul', P.mulP);
+export const div = binary('div', P.divP);
+export const pow = binary('pow', P.powP);
+export const maximum = binary('maximum', P.maximumP);
+export const minimum = binary('minimum', P.minimumP);
 /** Comparisons give 1 / 0 in the operands' dtype and carry no gradient. */
-export const eq = binary('eq', () => P.eqP);
-export const ne = binary('ne', () => P.neP);
-export const lt = binary('lt', () => P.ltP);
-export const le = binary('le', () => P.leP);
-export const gt = binary('gt', () => P.gtP);
-export const ge = binary('ge', () => P.geP);
+export const eq = binary('eq', P.eqP);
+export const ne = binary('ne', P.neP);
+export const lt = binary('lt', P.ltP);
+export const le = binary('le', P.leP);
+export const gt = binary('gt', P.gtP);
+export const ge = binary('ge', P.geP);
 
-function unary(prim: () => Primitive<undefined>) {
-  return (x: Tensor): Tensor => prim()([x], undefined);
+function unary(prim: Primitive<undefined>) {
+  return (x: Tensor): Tensor => prim([x], undefined);
 }
 
-export const neg = unary(() => P.negP);
-export const abs = unary(() => P.absP);
-export const exp = unary(() => P.expP);
-export const log = unary(() => P.logP);
-export const sqrt = unary(() => P.sqrtP);
-export const rsqrt = unary(() => P.rsqrtP);
-export const sin = unary(() => P.sinP);
-export const cos = unary(() => P.cosP);
-export const tanh = unary(() => P.tanhP);
-export const sigmoid = unary(() => P.sigmoidP);
-export const relu = unary(() => P.reluP);
-export const erf = unary(() => P.erfP);
-export const sign = unary(() => P.signP);
-export const square = unary(() => P.squareP);
-export const reciprocal = unary(() => P.reciprocalP);
+export const neg = unary(P.negP);
+export const abs = unary(P.absP);
+export const exp = unary(P.expP);
+export const log = unary(P.logP);
+export const sqrt = unary(P.sqrtP);
+export const rsqrt = unary(P.rsqrtP);
+export const sin = unary(P.sinP);
+export const cos = unary(P.cosP);
+export const tanh = unary(P.tanhP);
+export const sigmoid = unary(P.sigmoidP);
+export const relu = unary(P.reluP);
+export const erf = unary(P.erfP);
+export const sign = unary(P.signP);
+export const square = unary(P.squareP);
+export const reciprocal = unary(P.reciprocalP);
 
 /** cond != 0 ? a : b, broadcasting all three; `cond` is a constant (no gradient) and does not affect the dtype. */
 export function where(cond: Tensor | NDArray, a: TensorLike, b: TensorLike): Tensor {

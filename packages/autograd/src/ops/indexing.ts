@@ -1,9 +1,10 @@
 /** Index ops: gather / scatterAdd (torch semantics) and indexSelect / indexAdd along one axis. */
 import { formatShape, NDArray, normalizeAxis } from '@gqa-lab/tensor';
+import type { IndexLike } from '../grad-ops';
 import { gatherP, indexAddP, indexSelectP, scatterAddP } from '../primitives/indexing';
 import { Tensor } from '../tensor';
 
-export type IndexLike = Tensor | NDArray | readonly number[] | Int32Array;
+export type { IndexLike } from '../grad-ops';
 
 /** An int32 NDArray from any index-like value. */
 export function toIndex(op: string, index: IndexLike): NDArray {

@@ -1,9 +1,10 @@
 /** Turning numbers and arrays into tensors, and lining up dtypes and shapes for binary ops. */
 import { broadcastAll, type DType, full, NDArray, promote, shapesEqual } from '@gqa-lab/tensor';
+import type { TensorLike } from '../grad-ops';
 import { castP, expandP } from '../primitives/movement';
 import { Tensor } from '../tensor';
 
-export type TensorLike = Tensor | number;
+export type { TensorLike } from '../grad-ops';
 
 /** A number becomes a rank-0 constant of `dtype`; tensors pass through. */
 export function lift(x: TensorLike | NDArray, dtype: DType): Tensor {

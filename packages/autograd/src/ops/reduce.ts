@@ -1,12 +1,13 @@
 /** Reductions and the fused normalisers (softmax, logSoftmax, logsumexp). */
 import { formatShape, getBackend, normalizeAxes, normalizeAxis, shapesEqual } from '@gqa-lab/tensor';
+import type { Axes } from '../grad-ops';
 import { maxP, minP, sumP } from '../primitives/reduce';
 import { logsumexpP, softmaxP } from '../primitives/softmax';
 import { Tensor } from '../tensor';
 import { div, sqrt, square, sub } from './arith';
 import { reshape } from './shape';
 
-export type Axes = number | readonly number[] | undefined;
+export type { Axes } from '../grad-ops';
 
 /** Sum over `axes` (all when undefined). */
 export function sum(x: Tensor, axes?: Axes, keepdims = false): Tensor {

@@ -4,7 +4,7 @@
  * recorded (higher-order gradients) it is written with primitives instead, so it can be differentiated again.
  */
 import { getBackend, NDArray } from '@gqa-lab/tensor';
-import * as op from '../ops';
+import type { GradOps } from '../grad-ops';
 import { definePrimitive } from '../primitive';
 import { Tensor } from '../tensor';
 import { softmaxBackwardP } from './softmax';
@@ -26,8 +26,8 @@ export const attentionP = definePrimitive<AttentionAttrs>({
     const { out, lse, weights } = backend.attention({ q, k, v, kvHead, scale, mask }, keepWeights);
     return { output: out, saved: weights ? [lse, weights] : [lse] };
   },
-  backward: (g, { inputs: [q, k, v], output, saved: [lse, weights], attrs, createGraph }) => {
-    if (createGraph) return composedBackward(g, q, k, v, attrs);
+  backward: (g, { inputs: [q, k, v], output, saved: [lse, weights], attrs, createGraph, op }) => {
+    if (createGraph) return composedBackward(op, g, q, k, v, attrs);
     const { kvHead, scale, mask } = attrs;
     const args = { q: q.data, k: k.data, v: v.data, kvHead, scale, mask };
     const r = getBackend().attentionBackward(
@@ -44,7 +44,14 @@ export const attentionP = definePrimitive<AttentionAttrs>({
  * Contiguous equal groups (MHA / GQA / MQA) fold each group's query heads into the row axis, so K / V are
  * never repeated and the products sum dk / dv over the group; other maps gather K / V per query head.
  */
-function composedBackward(g: Tensor, q: Tensor, k: Tensor, v: Tensor, attrs: AttentionAttrs): Tensor[] {
+function composedBackward(
+  op: GradOps,
+  g: Tensor,
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  attrs: AttentionAttrs,
+): Tensor[] {
   const { kvHead, scale, mask } = attrs;
   const [B, Hq, T] = q.shape;
   const Hkv = k.shape[1];

@@ -4,7 +4,7 @@
  * second derivatives still work (createGraph).
  */
 import type { GeluApproximate } from '@gqa-lab/tensor';
-import * as op from '../ops';
+import type { GradOps } from '../grad-ops';
 import { definePrimitive, type Primitive } from '../primitive';
 import type { Tensor } from '../tensor';
 
@@ -17,7 +17,7 @@ const C = Math.sqrt(2 / Math.PI);
 const A = 0.044715;
 
 /** gelu''(x) with public ops, for second derivatives. */
-function geluSecond(x: Tensor, approximate: GeluApproximate): Tensor {
+function geluSecond(op: GradOps, x: Tensor, approximate: GeluApproximate): Tensor {
   const x2 = op.square(x);
   if (approximate === 'none') {
     // phi(x) (2 - x^2), phi the standard normal density.
@@ -34,8 +34,8 @@ function geluSecond(x: Tensor, approximate: GeluApproximate): Tensor {
 export const geluGradP: Primitive<GeluAttrs> = definePrimitive<GeluAttrs>({
   name: 'geluGrad',
   forward: ([x, dy], { approximate }, backend) => backend.geluBackward(x, dy, approximate),
-  backward: (g, { inputs: [x, dy], attrs }) => [
-    op.mul(g, op.mul(dy, geluSecond(x, attrs.approximate))),
+  backward: (g, { inputs: [x, dy], attrs, op }) => [
+    op.mul(g, op.mul(dy, geluSecond(op, x, attrs.approximate))),
     geluGradP([x, g], attrs),
   ],
 });

@@ -3,7 +3,6 @@
  * gather <-> scatterAdd and indexSelect <-> indexAdd are each other's backward.
  */
 import type { NDArray } from '@gqa-lab/tensor';
-import * as op from '../ops';
 import { definePrimitive, type Primitive } from '../primitive';
 import { Tensor } from '../tensor';
 
@@ -45,7 +44,7 @@ export const indexAddP: Primitive<ShapedIndexAttrs> = definePrimitive<ShapedInde
 export const whereP = definePrimitive<{ readonly cond: NDArray }>({
   name: 'where',
   forward: ([a, b], { cond }, backend) => backend.where(cond, a, b),
-  backward: (g, { attrs: { cond } }) => {
+  backward: (g, { attrs: { cond }, op }) => {
     const c = new Tensor(cond, false);
     return [op.where(c, g, 0), op.where(c, 0, g)];
   },

@@ -4,7 +4,7 @@
  * with primitives instead, so it can be differentiated again; tests check that the two agree.
  */
 import { getBackend, type NDArray } from '@gqa-lab/tensor';
-import * as op from '../ops';
+import type { GradOps } from '../grad-ops';
 import { definePrimitive } from '../primitive';
 import { Tensor } from '../tensor';
 
@@ -24,10 +24,10 @@ export const layerNormP = definePrimitive<LayerNormAttrs>({
     const { out, mean, rstd } = backend.layerNorm(x, weight, bias, eps);
     return { output: out, saved: [mean, rstd] };
   },
-  backward: (g, { inputs, saved: [mean, rstd], attrs, createGraph }) => {
+  backward: (g, { inputs, saved: [mean, rstd], attrs, createGraph, op }) => {
     const x = inputs[0];
     const weight = attrs.hasWeight ? inputs[1] : null;
-    if (createGraph) return composedBackward(g, x, weight, attrs);
+    if (createGraph) return composedBackward(op, g, x, weight, attrs);
     return fusedBackward(g, x, weight, mean, rstd, attrs);
   },
 });
@@ -50,6 +50,7 @@ function fusedBackward(
 /** The same gradients written with primitives: xhat = (x - mean) * rstd, dxhat = g * w,
  *  dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)). */
 function composedBackward(
+  op: GradOps,
   g: Tensor,
   x: Tensor,
   weight: Tensor | null,

@@ -3,7 +3,6 @@
  * five element-wise passes). The softmax backward is itself a primitive with its own backward, so
  * second derivatives still work.
  */
-import * as op from '../ops';
 import { definePrimitive } from '../primitive';
 
 export const softmaxP = definePrimitive<{ readonly axis: number }>({
@@ -19,7 +18,7 @@ export const softmaxBackwardP = definePrimitive<{ readonly axis: number }>({
   // dx_i = y_i (g_i - s), s = sum_j g_j y_j. For upstream G:
   //   d/dg = y (G - sum(G y))          (the same map: softmax's Jacobian is symmetric)
   //   d/dy = g (G - sum(G y)) - G s
-  backward: (G, { inputs: [y, g], attrs: { axis } }) => {
+  backward: (G, { inputs: [y, g], attrs: { axis }, op }) => {
     const gy = op.sum(op.mul(G, y), axis, true);
     const s = op.sum(op.mul(g, y), axis, true);
     return [op.sub(op.mul(g, op.sub(G, gy)), op.mul(G, s)), op.mul(y, op.sub(G, gy))];
@@ -30,7 +29,7 @@ export const logsumexpP = definePrimitive<{ readonly axis: number; readonly keep
   name: 'logsumexp',
   forward: ([x], { axis, keepdims }, backend) => backend.logsumexp(x, axis, keepdims),
   // d/dx log sum exp x = softmax(x) = exp(x - lse)
-  backward: (g, { inputs: [x], output: y, attrs: { axis, keepdims } }) => {
+  backward: (g, { inputs: [x], output: y, attrs: { axis, keepdims }, op }) => {
     const yk = keepdims ? y : op.unsqueeze(y, axis);
     const gk = keepdims ? g : op.unsqueeze(g, axis);
     return [op.mul(gk, op.exp(op.sub(x, yk)))];

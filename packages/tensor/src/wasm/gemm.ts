@@ -5,7 +5,7 @@
  * of that matrix then reuses both. A unit runs the kernel slice by slice into a C block in the arena
  * (the first slice assigns, later ones add: one f32 sum per element, in k order) and copies its rows out.
  */
-import type { MatmulPlan, UnitBlock } from '../cpu/matmul-plan';
+import type { MatmulPlan, UnitBlock } from '../cpu/matmul-plan-types';
 import { GEMM_NR } from './gemm-kernel';
 import { type Arena, arenaWithRoom } from './kernel-module';
 

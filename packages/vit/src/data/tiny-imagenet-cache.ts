@@ -3,7 +3,11 @@
  * ("GQTI", version 1, count, classes as big-endian uint32) then `count` records of
  * <label: uint16 BE><3 x 64 x 64 CHW uint8 pixels>.
  */
-import type { TinyImageNetRaw } from './tiny-imagenet';
+/** Raw decoded split: CHW uint8 pixels and labels. */
+export interface TinyImageNetRaw {
+  pixels: Uint8Array;
+  labels: Int32Array;
+}
 
 const MAGIC = [0x47, 0x51, 0x54, 0x49]; // "GQTI"
 const VERSION = 1;

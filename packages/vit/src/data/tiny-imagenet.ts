@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve, sep } from 'node:path';
 import { readRegularFile, readRegularTextFile, writeFileAtomic } from '@gqa-lab/nn';
 import type { Dataset } from './dataset';
 import { pathExists } from './node-io';
-import { packTinyImageNet, unpackTinyImageNet } from './tiny-imagenet-cache';
+import { packTinyImageNet, type TinyImageNetRaw, unpackTinyImageNet } from './tiny-imagenet-cache';
 
 /** A decoded image: interleaved (H, W, channels) uint8, channels 1 (gray), 3 (RGB) or 4 (RGBA). */
 export interface DecodedImage {
@@ -86,11 +86,7 @@ export interface TinyImageNetOptions {
   maxPerClass?: number;
 }
 
-/** Raw decoded split: CHW uint8 pixels and labels. */
-export interface TinyImageNetRaw {
-  pixels: Uint8Array;
-  labels: Int32Array;
-}
+export type { TinyImageNetRaw } from './tiny-imagenet-cache';
 
 async function listSamples(root: string, split: 'train' | 'val', wnids: string[], maxPerClass?: number) {
   const samples: { path: string; label: number }[] = [];
