@@ -15,6 +15,7 @@ import {
   clipGradNorm,
   loadCheckpoint,
   paramGroupsForDecay,
+  removeStaleTempFiles,
   saveCheckpoint,
   warmupCosineSchedule,
 } from '@gqa-lab/nn';
@@ -85,6 +86,9 @@ export async function train(
     minLr: cfg.minLr ?? 0,
   });
   // --- state, fresh or from a checkpoint ---
+  // Temp files of atomic writes killed mid-way (a crash, a SIGKILL) are removed at the next start.
+  if (cfg.outDir)
+    await removeStaleTempFiles(cfg.outDir, ['last.safetensors', 'best.safetensors', 'model.safetensors']);
   const lastPath = cfg.outDir ? join(cfg.outDir, 'last.safetensors') : null;
   const bestPath = cfg.outDir ? join(cfg.outDir, 'best.safetensors') : null;
   const fingerprint = fingerprintOf(model, cfg, data.train.n);

@@ -114,3 +114,39 @@ async function syncFolder(folder: string, fs: AtomicFs): Promise<void> {
     await dir.close();
   }
 }
+
+/** Whether process `pid` is alive on this machine (a signal-0 probe; EPERM means alive but not ours). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e instanceof Error && 'code' in e && e.code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files writeFileAtomic leaves next to `targets` when a process is killed mid-write
+ * (`.<name>.<pid>.<n>.tmp`), skipping those of a process still running. Call it when a run starts in a
+ * folder; returns the paths removed.
+ */
+export async function removeStaleTempFiles(folder: string, targets: readonly string[]): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(folder);
+  } catch {
+    return []; // no folder yet: nothing to clean
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = /^\.(.+)\.(\d+)\.(\d+)\.tmp$/.exec(name);
+    if (!m || !targets.includes(m[1])) continue;
+    const pid = Number(m[2]);
+    // Ours (a write in progress in this process) or a live process's: not stale.
+    if (pid === process.pid || processAlive(pid)) continue;
+    const path = join(folder, name);
+    await fsp.unlink(path).catch(() => undefined);
+    removed.push(path);
+  }
+  return removed;
+}

@@ -5,6 +5,7 @@ export {
   AtomicWriteError,
   type AtomicWriteStep,
   nodeAtomicFs,
+  removeStaleTempFiles,
   writeFileAtomic,
 } from './atomic-write';
 export { fromNDArray, toFloat32, toNDArray } from './convert';

@@ -1,19 +1,25 @@
 /** Converters from flag text to typed values; each error names the flag and the accepted range or values. */
 import { UsageError } from './args';
 
-/** An integer in [min, max]. */
+/** Decimal integers only: Number() would also take '0x1', '0b1', '0o1', ' ' and 'Infinity'. */
+const DECIMAL_INTEGER = /^[+-]?\d+$/;
+/** Decimal numbers with an optional exponent (3e-4); no hex, binary, octal or Infinity. */
+const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** An integer in [min, max], written in decimal. */
 export function intValue(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const v = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isInteger(v) || v < min || v > max) {
+  if (!DECIMAL_INTEGER.test(raw.trim()) || !Number.isInteger(v) || v < min || v > max) {
     throw new UsageError(`--${flag}: expected an integer in [${min}, ${max}], got '${raw}'`);
   }
   return v;
 }
 
-/** A finite number in (0, max] (or [0, max] when `allowZero`). */
+/** A finite decimal number in (0, max] (or [0, max] when `allowZero`). */
 export function numberValue(flag: string, raw: string, max: number, allowZero = false): number {
   const v = Number(raw.trim());
-  const ok = raw.trim() !== '' && Number.isFinite(v) && (allowZero ? v >= 0 : v > 0) && v <= max;
+  const ok =
+    DECIMAL_NUMBER.test(raw.trim()) && Number.isFinite(v) && (allowZero ? v >= 0 : v > 0) && v <= max;
   if (!ok)
     throw new UsageError(`--${flag}: expected a number in ${allowZero ? '[' : '('}0, ${max}], got '${raw}'`);
   return v;
