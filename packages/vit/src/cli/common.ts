@@ -26,12 +26,12 @@ const scalar = v.union([v.string(), v.pipe(v.number(), v.finite()), v.boolean()]
 
 /**
  * The schema of every command's --config file: a JSON object whose keys are flag names (camelCase) and whose
- * values are what the flag takes, as text, a number, a boolean or a list of them; each value then goes through
+ * values are what the flag takes, as text, a number, a boolean, null ('none') or a list; each value then goes through
  * the flag's own parser, which checks its range (args.ts applyFlags).
  */
 export const ConfigFileSchema = v.record(
   v.pipe(v.string(), v.regex(/^[a-z][A-Za-z0-9]*$/, 'is not a camelCase flag name')),
-  v.union([scalar, v.pipe(v.array(scalar), v.maxLength(1000))]),
+  v.union([scalar, v.null(), v.pipe(v.array(scalar), v.maxLength(1000))]),
 );
 
 /** Reads a JSON object file; UsageErrors name the flag and the file. */
