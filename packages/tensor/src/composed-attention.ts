@@ -8,6 +8,7 @@
  */
 import type { AttentionArgs, AttentionKernelGrads, AttentionKernelResult, Backend } from './backend';
 import { checkSaved, planAttention } from './checks/attention';
+import { constant } from './composed-helpers';
 import { NDArray } from './ndarray';
 
 /** A masked score: far below any real one, so exp(masked - rowMax) is 0 in float32. */
@@ -21,13 +22,6 @@ function scores(be: Backend, { q, k, v, kvHead, scale }: AttentionArgs) {
   const raw = be.matmul(q, kg.transpose(-1, -2)); // (B, Hq, T, S)
   const s = be.binary.mul(raw, constant(scale, raw));
   return { index, kg, vg, s };
-}
-
-/** `value` as a stride-0 view of x's shape and dtype. */
-function constant(value: number, x: NDArray): NDArray {
-  return NDArray.of(x.dtype === 'float64' ? Float64Array.of(value) : Float32Array.of(value), []).expand(
-    x.shape,
-  );
 }
 
 /** The mask as a (B, Hq, T, S) view, plus a (B, Hq, T) flag per fully blocked row (null when none is). */

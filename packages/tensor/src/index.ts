@@ -1,4 +1,10 @@
 export * from './backend';
+export {
+  type BasicKernels,
+  COMPOSED_KERNELS,
+  type ComposedKernel,
+  withComposedFallbacks,
+} from './composed-backend';
 export * from './cpu';
 export * from './creation';
 export * from './dtype';

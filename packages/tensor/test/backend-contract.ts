@@ -20,6 +20,7 @@ import { arrayArb, arrayOf, layoutArray, shapeArb, valueArb } from './arrays';
 import { describeAttention } from './contract-attention';
 import { abs64, expectClose, expectLike, f64, mapValues, oracle, RUNS, tolerances } from './contract-helpers';
 import { describeIndexOps } from './contract-index-ops';
+import { describeLayers } from './contract-layers';
 import { describeNormalization } from './contract-normalization';
 import { describeReductions } from './contract-reductions';
 
@@ -296,6 +297,7 @@ export function describeBackend(name: string, make: () => Backend): void {
     describeReductions(be);
     describeIndexOps(be);
     describeNormalization(be);
+    describeLayers(be);
     describeAttention(be);
   });
 }
