@@ -125,8 +125,9 @@ describe('gemm_f32 kernel', () => {
         fc.integer({ min: 0, max: 40 }),
         fc.boolean(),
         fc.boolean(),
+        fc.boolean(),
         fc.nat(1000),
-        (rows, panels, kc, transposedA, accumulate, seed) => {
+        (rows, panels, kc, transposedA, packedB, accumulate, seed) => {
           const rng = new Rng(seed);
           const cols = panels * GEMM_NR;
           const arena = arenaWithRoom(1 << 20);
@@ -136,13 +137,16 @@ describe('gemm_f32 kernel', () => {
           const aVals = Array.from({ length: rows * kc }, () => Math.fround(rng.uniform() * 4 - 2));
           for (let i = 0; i < rows; i++)
             for (let k = 0; k < kc; k++) f[i * ars + k * acs] = aVals[i * kc + k];
-          // B packed: panel q, row k, column jj at bAt + (q * kc + k) * 8 + jj.
+          // B packed (panel q, row k, column jj at bAt + (q * kc + k) * 8 + jj), or row-major with a
+          // padded row stride (rows 4 floats apart more than they need), read in place.
           const bAt = 4096;
+          const ldb = cols + 4;
+          const [brs, bps] = packedB ? [GEMM_NR, kc * GEMM_NR] : [ldb, GEMM_NR];
           const bVals = Array.from({ length: kc * cols }, () => Math.fround(rng.uniform() * 4 - 2));
           for (let k = 0; k < kc; k++)
             for (let j = 0; j < cols; j++) {
               const q = Math.floor(j / GEMM_NR);
-              f[bAt + (q * kc + k) * GEMM_NR + (j % GEMM_NR)] = bVals[k * cols + j];
+              f[bAt + q * bps + k * brs + (j % GEMM_NR)] = bVals[k * cols + j];
             }
           const cAt = 65536;
           const ldc = cols + 4; // a padded row stride
@@ -153,6 +157,8 @@ describe('gemm_f32 kernel', () => {
             ars * 4,
             acs * 4,
             bAt * 4,
+            brs * 4,
+            bps * 4,
             cAt * 4,
             ldc * 4,
             rows,

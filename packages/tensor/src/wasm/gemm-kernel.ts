@@ -1,8 +1,9 @@
 /**
  * The f32 GEMM kernel, emitted as WebAssembly SIMD: C (rows x 8*panels) = or += A (rows x kc) . B
  * (kc x 8*panels). A is read in place through byte strides (row stride `ars`, depth stride `acs`, so A
- * and its transpose need no copy); B comes packed in panels of 8 columns, each panel kc rows of 8 floats
- * (two v128 per row). The micro-kernel keeps a 4 x 8 block of C in eight f32x4 accumulators; per step of
+ * and its transpose need no copy). B is read as panels of 8 columns: panel p starts at b + p * bps, its
+ * rows are brs bytes apart, 8 contiguous floats (two v128) each; that is B packed (brs = 32, bps = 32 kc)
+ * or B stored row-major as it is (brs = its row stride, bps = 32). The micro-kernel keeps a 4 x 8 block of C in eight f32x4 accumulators; per step of
  * k it loads one B row (2 x v128), splats one A value per row, and does 8 f32x4 multiplies and 8 adds
  * (no fused multiply-add: results are the same on every machine). Each C element is one sequential f32
  * sum over k, whatever block or thread computes it.
@@ -19,6 +20,8 @@ export const GEMM_PARAMS = {
   ars: 'i32',
   acs: 'i32',
   b: 'i32',
+  brs: 'i32',
+  bps: 'i32',
   c: 'i32',
   ldc: 'i32',
   rows: 'i32',
@@ -30,7 +33,7 @@ export const GEMM_PARAMS = {
 /** Emits `gemm_f32`: loops over B panels, then over 4-row blocks of A, then a 3-, 2- or 1-row tail. */
 export function emitGemm(): FunctionBuilder {
   const f = new FunctionBuilder('gemm_f32', GEMM_PARAMS);
-  const [a, ars, , b, c, ldc, rows, panels, kc] = f.params;
+  const [a, ars, , b, , bps, c, ldc, rows, panels] = f.params;
   const p = f.local('p', 'i32');
   const i = f.local('i', 'i32');
   const bPanel = f.local('b_panel', 'i32');
@@ -39,16 +42,9 @@ export function emitGemm(): FunctionBuilder {
 
   f.block('panels_done', () => {
     f.loop('panels', () => {
-      // for (p = 0; p < panels; p++): bPanel = b + p * kc * 32, cPanel = c + p * 32
+      // for (p = 0; p < panels; p++): bPanel = b + p * bps, cPanel = c + p * 32
       f.get(p).get(panels).op('i32.ge_s').brIf('panels_done');
-      f.get(b)
-        .get(p)
-        .get(kc)
-        .op('i32.mul')
-        .i32(GEMM_NR * 4)
-        .op('i32.mul')
-        .op('i32.add')
-        .set(bPanel);
+      f.get(b).get(p).get(bps).op('i32.mul').op('i32.add').set(bPanel);
       f.get(c)
         .get(p)
         .i32(GEMM_NR * 4)
@@ -147,10 +143,7 @@ function microKernel(
         f.get(g.acc[r][1]).get(g.aSplat).get(g.b1).op('f32x4.mul').op('f32x4.add').set(g.acc[r][1]);
         f.get(g.aRow[r]).get(acs).op('i32.add').set(g.aRow[r]);
       }
-      f.get(g.bRow)
-        .i32(GEMM_NR * 4)
-        .op('i32.add')
-        .set(g.bRow);
+      f.get(g.bRow).get(f.param('brs')).op('i32.add').set(g.bRow);
       f.get(g.k).i32(1).op('i32.sub').tee(g.k).brIf('k');
     });
   });

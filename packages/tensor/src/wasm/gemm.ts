@@ -1,8 +1,9 @@
 /**
  * One work unit of a float32 matmul plan on the WebAssembly tier. Per thread and batch matrix, A's
  * storage span is copied into the arena as it is (the kernel reads it through its strides, so A and
- * A^T cost the same memcpy) and B is packed once into 8-column panels, KC rows deep per slice; every unit
- * of that matrix then reuses both. A unit runs the kernel slice by slice into a C block in the arena
+ * A^T cost the same memcpy); so is B's when its rows are contiguous (the kernel reads 8 columns of a row
+ * as two vectors), otherwise B is packed once into 8-column panels, KC rows deep per slice. Every unit of
+ * that matrix then reuses both. A unit runs the kernel slice by slice into a C block in the arena
  * (the first slice assigns, later ones add: one f32 sum per element, in k order) and copies its rows out.
  */
 import type { MatmulPlan, UnitBlock } from '../cpu/matmul-plan-types';
@@ -23,7 +24,10 @@ interface Loaded {
   aOffset: number;
   /** Storage offset where the copied A span starts (A's element (i, k) is at aOffset + i * ars + k * acs). */
   aLo: number;
-  /** Byte addresses of packed B, A's span and the C block. */
+  /** B read in place (contiguous rows: its span copied) rather than packed; bLo is then its span start. */
+  bDirect: boolean;
+  bLo: number;
+  /** Byte addresses of B (packed or its span), A's span and the C block. */
   bAt: number;
   aAt: number;
   cAt: number;
@@ -46,15 +50,23 @@ function load(plan: MatmulPlan, t: number): Loaded {
   if (at === null || at.plan !== plan) {
     // A new plan: lay the arena out for it (every batch matrix has the same sizes).
     const [lo, hi] = span(aOffset, M, K, ars, acs);
+    const [bLo, bHi] = span(bOffset, K, N, plan.brs, plan.bcs);
     const panels = Math.ceil(N / GEMM_NR);
-    const aAt = alignUp(K * panels * GEMM_NR * F32);
+    const bDirect = plan.bcs === 1 && plan.brs >= 0;
+    // In place, the last panel reads up to 7 floats past a row's end: room for them past the span.
+    const bBytes = bDirect ? (bHi - bLo + 1 + GEMM_NR) * F32 : K * panels * GEMM_NR * F32;
+    const aAt = alignUp(bBytes);
     const cAt = alignUp(aAt + (hi - lo + 1) * F32);
     const arena = arenaWithRoom(cAt + plan.unitRows * panels * GEMM_NR * F32);
-    at = { plan, bOffset: -1, aOffset: -1, aLo: 0, bAt: 0, aAt, cAt, arena };
+    at = { plan, bOffset: -1, aOffset: -1, aLo: 0, bDirect, bLo: 0, bAt: 0, aAt, cAt, arena };
     loaded = at;
   }
   if (at.bOffset !== bOffset) {
-    packB(plan, bOffset, Math.ceil(N / GEMM_NR), at.arena.f32, at.bAt / F32);
+    if (at.bDirect) {
+      const [lo, hi] = span(bOffset, K, N, plan.brs, plan.bcs);
+      at.arena.f32.set(plan.b.subarray(lo, hi + 1), at.bAt / F32);
+      at.bLo = lo;
+    } else packB(plan, bOffset, Math.ceil(N / GEMM_NR), at.arena.f32, at.bAt / F32);
     at.bOffset = bOffset;
   }
   if (at.aOffset !== aOffset) {
@@ -110,12 +122,18 @@ export function wasmGemmRows(plan: MatmulPlan, u: UnitBlock, out: Float32Array):
   const aRow0 = at.aOffset - at.aLo + u.i0 * ars;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = Math.min(KC, K - k0);
-    const bSlice = at.bAt + (k0 * panels + p0 * kc) * GEMM_NR * F32;
+    // Packed B: slice k0 starts at k0 * panels * 8 floats, its panels kc * 8 floats apart. In place:
+    // row k0 of the span, panels 8 floats apart.
+    const [bSlice, brs, bps] = at.bDirect
+      ? [at.bAt + (at.bOffset - at.bLo + k0 * plan.brs + p0 * GEMM_NR) * F32, plan.brs * F32, GEMM_NR * F32]
+      : [at.bAt + (k0 * panels + p0 * kc) * GEMM_NR * F32, GEMM_NR * F32, kc * GEMM_NR * F32];
     at.arena.kernels.gemm_f32(
       at.aAt + (aRow0 + k0 * acs) * F32,
       ars * F32,
       acs * F32,
       bSlice,
+      brs,
+      bps,
       at.cAt,
       ldc * F32,
       u.rows,
@@ -126,6 +144,11 @@ export function wasmGemmRows(plan: MatmulPlan, u: UnitBlock, out: Float32Array):
   }
   const c = at.arena.f32;
   const c0 = at.cAt / F32 + (u.j0 - p0 * GEMM_NR);
+  if (ldc === N && u.cols === N) {
+    // Whole rows with no padding: one copy.
+    out.set(c.subarray(c0, c0 + u.rows * N), o0);
+    return;
+  }
   for (let i = 0; i < u.rows; i++) {
     out.set(c.subarray(c0 + i * ldc, c0 + i * ldc + u.cols), o0 + i * N);
   }

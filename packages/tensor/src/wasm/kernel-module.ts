@@ -19,6 +19,8 @@ export interface Kernels {
     ars: number,
     acs: number,
     b: number,
+    brs: number,
+    bps: number,
     c: number,
     ldc: number,
     rows: number,
