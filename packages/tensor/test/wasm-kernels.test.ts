@@ -5,7 +5,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kernelListing, Rng, wasmSimdSupported } from '../src/index';
+import {
+  createCpuBackend,
+  fromArray,
+  geluDerivative,
+  geluFormula,
+  kernelListing,
+  Rng,
+  wasmSimdSupported,
+} from '../src/index';
 import { sleb, uleb } from '../src/wasm/encoding';
 import { FunctionBuilder } from '../src/wasm/function-builder';
 import { GEMM_NR } from '../src/wasm/gemm-kernel';
@@ -180,5 +188,55 @@ describe('gemm_f32 kernel', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('GELU kernels (exact form, float32)', () => {
+  const wasm = createCpuBackend({ kernels: 'wasm', threading: { threads: 1, minMacs: 0 } });
+  const values = fc.array(fc.float({ min: -12, max: 12, noNaN: true, noDefaultInfinity: true }), {
+    minLength: 1,
+    maxLength: 41,
+  });
+
+  it("gelu and dy * gelu'(x) are within 1e-6 (1 + |x|) of the float64 formulas, any length", () => {
+    fc.assert(
+      fc.property(values, fc.nat(1000), (v, seed) => {
+        const rng = new Rng(seed);
+        const x = fromArray(Float32Array.from(v));
+        const dy = fromArray(Float32Array.from(v, () => rng.uniform() * 4 - 2));
+        const y = wasm.gelu(x, 'none').values();
+        const g = wasm.geluBackward(x, dy, 'none').values();
+        const X = x.values();
+        const D = dy.values();
+        for (let i = 0; i < v.length; i++) {
+          const tol = 1e-6 * (1 + Math.abs(X[i]));
+          expect(Math.abs(y[i] - geluFormula(X[i], 'none')), `gelu(${X[i]})`).toBeLessThanOrEqual(tol);
+          const want = D[i] * geluDerivative(X[i], 'none');
+          expect(Math.abs(g[i] - want), `gelu'(${X[i]})`).toBeLessThanOrEqual(
+            tol * Math.max(1, Math.abs(D[i])),
+          );
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('views, the tanh form and float64 take the scalar kernels (same values as the js tier)', () => {
+    const js = createCpuBackend({ kernels: 'js', threading: { threads: 1, minMacs: 0 } });
+    const x = fromArray(
+      Float32Array.from({ length: 12 }, (_, i) => i / 3 - 2),
+      [3, 4],
+    );
+    for (const input of [x.transpose(0, 1), js.cast(x, 'float64')]) {
+      expect(wasm.gelu(input, 'none').values()).toEqual(js.gelu(input, 'none').values());
+    }
+    expect(wasm.gelu(x, 'tanh').values()).toEqual(js.gelu(x, 'tanh').values());
+    expect(() => wasm.geluBackward(x, x.reshape([4, 3]), 'none')).toThrow(/geluBackward/);
+  });
+
+  it('propagates NaN', () => {
+    const x = fromArray(Float32Array.of(Number.NaN, 1, -1, 0));
+    expect(Number.isNaN(wasm.gelu(x, 'none').values()[0])).toBe(true);
+    expect(Number.isNaN(wasm.geluBackward(x, x, 'none').values()[0])).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { ARG_REDUCE_OPS, type Backend, BINARY_OPS, COMPARE_OPS, REDUCE_OPS, UNAR
 import { composedAttention, composedAttentionBackward } from '../composed-attention';
 import { kernelTable } from '../kernel-table';
 import type { NDArray } from '../ndarray';
+import { geluBackwardWasm, geluWasm } from '../wasm/gelu';
 import { type KernelTier, resolveKernelTier } from '../wasm/support';
 import { attentionKernel } from './attention';
 import { attentionBackwardKernel } from './attention-backward';
@@ -74,8 +75,12 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     softmax: softmaxKernel,
     softmaxBackward: softmaxBackwardKernel,
     logsumexp: logsumexpKernel,
-    gelu: geluKernel,
-    geluBackward: geluBackwardKernel,
+    // float32 contiguous GELU (exact form) on the wasm tier; everything else on the scalar kernels.
+    gelu: (x, approximate) =>
+      (kernels === 'wasm' ? geluWasm(x, approximate) : null) ?? geluKernel(x, approximate),
+    geluBackward: (x, dy, approximate) =>
+      (kernels === 'wasm' ? geluBackwardWasm(x, dy, approximate) : null) ??
+      geluBackwardKernel(x, dy, approximate),
     layerNorm: layerNormKernel,
     layerNormBackward: layerNormBackwardKernel,
     // Large calls run on the worker pool by (batch, KV head); shapes too large for the fused kernel's

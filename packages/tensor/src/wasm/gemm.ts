@@ -8,7 +8,7 @@
  */
 import type { MatmulPlan, UnitBlock } from '../cpu/matmul-plan-types';
 import { GEMM_NR } from './gemm-kernel';
-import { type Arena, arenaWithRoom } from './kernel-module';
+import { type Arena, claimArena } from './kernel-module';
 
 /** Depth of one slice: a packed B panel (KC x 8 floats, 8 KiB) stays in L1 across the row blocks. */
 const KC = 256;
@@ -32,6 +32,8 @@ interface Loaded {
   aAt: number;
   cAt: number;
   arena: Arena;
+  /** The arena's generation when this was loaded (another kernel's use invalidates it). */
+  generation: number;
 }
 let loaded: Loaded | null = null;
 
@@ -47,6 +49,7 @@ function load(plan: MatmulPlan, t: number): Loaded {
   const aOffset = plan.aOffsets[t];
   const bOffset = plan.bOffsets[t];
   let at = loaded;
+  if (at !== null && at.plan === plan && claimArena('gemm', 0).generation !== at.generation) at = null;
   if (at === null || at.plan !== plan) {
     // A new plan: lay the arena out for it (every batch matrix has the same sizes).
     const [lo, hi] = span(aOffset, M, K, ars, acs);
@@ -57,8 +60,8 @@ function load(plan: MatmulPlan, t: number): Loaded {
     const bBytes = bDirect ? (bHi - bLo + 1 + GEMM_NR) * F32 : K * panels * GEMM_NR * F32;
     const aAt = alignUp(bBytes);
     const cAt = alignUp(aAt + (hi - lo + 1) * F32);
-    const arena = arenaWithRoom(cAt + plan.unitRows * panels * GEMM_NR * F32);
-    at = { plan, bOffset: -1, aOffset: -1, aLo: 0, bDirect, bLo: 0, bAt: 0, aAt, cAt, arena };
+    const { arena, generation } = claimArena('gemm', cAt + plan.unitRows * panels * GEMM_NR * F32);
+    at = { plan, bOffset: -1, aOffset: -1, aLo: 0, bDirect, bLo: 0, bAt: 0, aAt, cAt, arena, generation };
     loaded = at;
   }
   if (at.bOffset !== bOffset) {

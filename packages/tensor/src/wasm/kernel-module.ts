@@ -7,6 +7,7 @@
  */
 
 import type { FunctionBuilder } from './function-builder';
+import { emitGelu, emitGeluGrad } from './gelu-kernel';
 import { emitGemm } from './gemm-kernel';
 import { buildModule, moduleListing } from './module-builder';
 
@@ -28,11 +29,13 @@ export interface Kernels {
     kc: number,
     accumulate: number,
   ): void;
+  gelu_f32(src: number, dst: number, n: number): void;
+  gelu_grad_f32(x: number, dy: number, dst: number, n: number): void;
 }
 
 /** Every kernel function of the module, freshly emitted. */
 export function kernelFunctions(): FunctionBuilder[] {
-  return [emitGemm()];
+  return [emitGemm(), emitGelu(), emitGeluGrad()];
 }
 
 /** The module's bytes (memory imported as env.memory, at least one page). */
@@ -57,13 +60,31 @@ export interface Arena {
 let arena: Arena | null = null;
 
 function isKernels(exports: WebAssembly.Exports): exports is WebAssembly.Exports & Kernels {
-  return typeof exports.gemm_f32 === 'function';
+  return ['gemm_f32', 'gelu_f32', 'gelu_grad_f32'].every((k) => typeof exports[k] === 'function');
 }
 
+/** Who used the arena last: a kernel that keeps operands there between calls (GEMM) checks it. */
+let lastUser = '';
+let generation = 0;
+
 /**
- * This thread's arena with at least `bytes` bytes. A bigger request replaces the memory: earlier
- * contents are gone, so callers copy their operands in after asking for room.
+ * The arena for kernel `user` with at least `bytes` bytes, and a generation number that changes whenever
+ * another kernel used the arena or its memory was replaced since: contents kept from an earlier call are
+ * valid only while it is unchanged. A bigger request replaces the memory (earlier contents are gone), so
+ * callers copy their operands in after asking for room.
  */
+export function claimArena(user: string, bytes: number): { arena: Arena; generation: number } {
+  if (user !== lastUser) {
+    lastUser = user;
+    generation++;
+  }
+  const have = arena;
+  const got = arenaWithRoom(bytes);
+  if (got !== have) generation++;
+  return { arena: got, generation };
+}
+
+/** This thread's arena with at least `bytes` bytes (contents not kept across a replacement). */
 export function arenaWithRoom(bytes: number): Arena {
   if (arena !== null && arena.memory.buffer.byteLength >= bytes) return arena;
   compiled ??= new WebAssembly.Module(kernelModuleBytes());
@@ -71,7 +92,7 @@ export function arenaWithRoom(bytes: number): Arena {
   const pages = Math.ceil(Math.max(bytes, 2 * have, 16 * PAGE) / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages });
   const { exports } = new WebAssembly.Instance(compiled, { env: { memory } });
-  if (!isKernels(exports)) throw new Error('wasm kernels: the module does not export gemm_f32');
+  if (!isKernels(exports)) throw new Error('wasm kernels: the module does not export every kernel');
   arena = { memory, f32: new Float32Array(memory.buffer), kernels: exports };
   return arena;
 }

@@ -46,7 +46,12 @@ export type PlainOp = keyof typeof PLAIN_OPS;
 
 /** SIMD instructions without immediates (0xfd prefix + index). */
 export const SIMD_OPS = {
+  'i32x4.splat': 0x11,
   'f32x4.splat': 0x13,
+  'f32x4.nearest': 0x6a,
+  'i32x4.shl': 0xab,
+  'i32x4.add': 0xae,
+  'i32x4.trunc_sat_f32x4_s': 0xf8,
   'f32x4.abs': 0xe0,
   'f32x4.neg': 0xe1,
   'f32x4.sqrt': 0xe3,
