@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadSafetensorsFile, toNDArray } from '@gqa-lab/nn';
+import { loadSafetensorsFile, removeStaleTempFiles, toNDArray } from '@gqa-lab/nn';
 import { Rng } from '@gqa-lab/tensor';
 import type { ViTConfig } from './config';
 import { DataLoader } from './data/loader';
@@ -48,6 +48,8 @@ const TRACED: readonly UptrainVariant[] = ['kdgqa', 'dgqa-diff', 'dgqa-ema'];
 export async function runUptrain(cfg: UptrainConfig, options: UptrainOptions = {}): Promise<UptrainResults> {
   const log = options.log ?? ((line: string) => console.log(line));
   const started = performance.now();
+  // Temp files of model-file writes that a killed earlier run left in the output folder.
+  if (cfg.out) await removeStaleTempFiles(cfg.out);
   const loaded = options.data ?? (await loadExperimentData(cfg.data, cfg.trainLimit, cfg.testLimit));
   const checkpoint = cfg.checkpoint ? await loadMhaCheckpoint(cfg.checkpoint, cfg, loaded, options) : null;
   // A loaded model keeps the normalisation it was trained with.

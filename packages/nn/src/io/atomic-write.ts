@@ -127,10 +127,10 @@ function processAlive(pid: number): boolean {
 
 /**
  * Removes the temp files writeFileAtomic leaves next to `targets` when a process is killed mid-write
- * (`.<name>.<pid>.<n>.tmp`), skipping those of a process still running. Call it when a run starts in a
- * folder; returns the paths removed.
+ * (`.<name>.<pid>.<n>.tmp`), skipping those of a process still running; without `targets`, those of any
+ * name. Call it when a run starts in a folder; returns the paths removed.
  */
-export async function removeStaleTempFiles(folder: string, targets: readonly string[]): Promise<string[]> {
+export async function removeStaleTempFiles(folder: string, targets?: readonly string[]): Promise<string[]> {
   let names: string[];
   try {
     names = await fsp.readdir(folder);
@@ -140,7 +140,7 @@ export async function removeStaleTempFiles(folder: string, targets: readonly str
   const removed: string[] = [];
   for (const name of names) {
     const m = /^\.(.+)\.(\d+)\.(\d+)\.tmp$/.exec(name);
-    if (!m || !targets.includes(m[1])) continue;
+    if (!m || (targets !== undefined && !targets.includes(m[1]))) continue;
     const pid = Number(m[2]);
     // Ours (a write in progress in this process) or a live process's: not stale.
     if (pid === process.pid || processAlive(pid)) continue;

@@ -26,5 +26,8 @@ describe('removeStaleTempFiles', () => {
     expect(existsSync(join(dir, names.otherTarget))).toBe(true);
     expect(existsSync(join(dir, names.unrelated))).toBe(true);
     expect(await removeStaleTempFiles(join(dir, 'missing'), ['last.safetensors'])).toEqual([]);
+    // Without targets: any name's stale temp file.
+    expect(await removeStaleTempFiles(dir)).toEqual([join(dir, names.otherTarget)]);
+    expect(existsSync(join(dir, names.ours))).toBe(true);
   });
 });
