@@ -6,7 +6,7 @@
  */
 import { type Backend, cpuBackend, type GpuBackend, Rng, withBackend } from '@gqa-lab/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startWebGpu } from '../../tensor/test/gpu-start';
+import { startWebGpu } from '../../../testing/gpu-start';
 import * as T from '../src/index';
 
 const { backend: gpu, reason } = await startWebGpu();

@@ -7,6 +7,7 @@ import { crossEntropy, tensor } from '@gqa-lab/autograd';
 import { Rng } from '@gqa-lab/tensor';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonMutationArb, mutateJson } from '../../../testing/json-mutations';
 import {
   AdamW,
   FileFormatError,
@@ -17,7 +18,6 @@ import {
   saveCheckpoint,
   serializeSafetensors,
 } from '../src/index';
-import { jsonMutationArb, mutateJson } from './json-mutations';
 
 let dir = '';
 let original: Uint8Array;

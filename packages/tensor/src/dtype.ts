@@ -21,15 +21,6 @@ function fresh(dtype: DType, n: number): TypedArray {
   }
 }
 
-/** Bytes per element. */
-export function bytesPer(dtype: DType): number {
-  return dtype === 'float64' ? 8 : 4;
-}
-
-export function isFloat(dtype: DType): boolean {
-  return dtype !== 'int32';
-}
-
 /** Result dtype of a binary op: float64 wins over float32, any float wins over int32. */
 export function promote(a: DType, b: DType): DType {
   if (a === b) return a;

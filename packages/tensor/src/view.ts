@@ -2,16 +2,12 @@
  * Views: shape + strides + offset over shared storage. Every function here is metadata only;
  * none touches element data. A view op that cannot be expressed without a copy returns null.
  */
-import { contiguousStrides, formatShape, inferReshape, normalizeAxis, type Shape } from './shape';
+import { contiguousStrides, formatShape, inferReshape, normalizeAxis } from './shape';
 
 export interface View {
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
-}
-
-export function contiguousView(shape: Shape): View {
-  return { shape: [...shape], strides: contiguousStrides(shape), offset: 0 };
 }
 
 /** True when elements are laid out in row-major order with no gaps, starting at `offset`. */

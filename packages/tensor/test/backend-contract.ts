@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { arrayArb, arrayOf, layoutArray, shapeArb, valueArb } from '../../../testing/arrays';
 import {
   type Backend,
   BINARY_OPS,
@@ -16,7 +17,6 @@ import {
   UNARY_OPS,
   zeros,
 } from '../src/index';
-import { arrayArb, arrayOf, layoutArray, shapeArb, valueArb } from './arrays';
 import { describeAttention } from './contract-attention';
 import { abs64, expectClose, expectLike, f64, mapValues, oracle, RUNS, tolerances } from './contract-helpers';
 import { describeIndexOps } from './contract-index-ops';

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LAYOUTS, layoutArray } from '../../../testing/arrays';
 import { type Backend, type DType, fromArray, NDArray } from '../src/index';
-import { LAYOUTS, layoutArray } from './arrays';
 import { expectLike, f64, oracle, RUNS } from './contract-helpers';
 
 interface Dims {

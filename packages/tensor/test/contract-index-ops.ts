@@ -1,8 +1,8 @@
 /** Backend contract, part 3: gather / scatterAdd / indexSelect / indexAdd against the reference backend. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { arrayOf, LAYOUTS, layoutArray, shapeArb } from '../../../testing/arrays';
 import { type Backend, fromArray, type NDArray, zeros } from '../src/index';
-import { arrayOf, LAYOUTS, layoutArray, shapeArb } from './arrays';
 import { expectLike, f64, oracle, RUNS } from './contract-helpers';
 
 /** An int32 array of `shape` with values in [0, n), in a random layout. */

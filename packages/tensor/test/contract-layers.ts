@@ -1,8 +1,8 @@
 /** Backend contract, part 6: the layer kernels gelu / geluBackward (both forms) and linear. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { arrayArb, arrayOf, shapeArb } from '../../../testing/arrays';
 import { type Backend, zeros } from '../src/index';
-import { arrayArb, arrayOf, shapeArb } from './arrays';
 import { abs64, expectLike, f64, oracle, RUNS, tolerances } from './contract-helpers';
 
 export function describeLayers(be: Backend): void {

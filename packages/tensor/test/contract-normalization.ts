@@ -1,8 +1,8 @@
 /** Backend contract, part 4: softmax, softmaxBackward, logsumexp, layerNorm forward and backward. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { arrayArb, arrayOf, shapeArb } from '../../../testing/arrays';
 import { type Backend, fromArray } from '../src/index';
-import { arrayArb, arrayOf, shapeArb } from './arrays';
 import { expectLike, f64, oracle, RUNS } from './contract-helpers';
 
 /** An input of rank >= 1 with a chosen axis. */

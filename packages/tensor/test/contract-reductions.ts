@@ -1,8 +1,8 @@
 /** Backend contract, part 2: sum / mean / max / min over any axes, argmax / argmin. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { arrayArb, LAYOUTS, layoutArray, shapeArb } from '../../../testing/arrays';
 import { ARG_REDUCE_OPS, type Backend, REDUCE_OPS, zeros } from '../src/index';
-import { arrayArb, LAYOUTS, layoutArray, shapeArb } from './arrays';
 import { abs64, expectLike, f64, oracle, RUNS, tolerances } from './contract-helpers';
 
 /** Axes subsets of a rank: sorted, unique. */

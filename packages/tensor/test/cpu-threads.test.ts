@@ -5,12 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type Layout, layoutArray } from '../../../testing/arrays';
 import { planMatmul } from '../src/cpu/matmul';
 import { takeUnits } from '../src/cpu/matmul-job';
 import { type MatmulPlan, runUnits, tileForThreads, unitCount } from '../src/cpu/matmul-plan';
 import { failedUnits, waitForUnits } from '../src/cpu/unit-counters';
 import { type Backend, fromArray, type KernelTier, type NDArray, Rng, uniform } from '../src/index';
-import { type Layout, layoutArray } from './arrays';
 import { oneThread, oneThreadOf, workersOnly, workersOnlyOf } from './thread-backends';
 
 const pooled = [2, 3, 4].map(workersOnly);

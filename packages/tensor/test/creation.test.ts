@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { shapeArb } from '../../../testing/arrays';
 import {
   arange,
   eye,
@@ -14,7 +15,6 @@ import {
   uniform,
   zeros,
 } from '../src/index';
-import { shapeArb } from './arrays';
 
 describe('creation', () => {
   it('zeros / ones / full fill every element of any shape', () => {

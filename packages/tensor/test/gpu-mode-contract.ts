@@ -6,9 +6,9 @@
  * (headless Chromium) files, so this module imports nothing from Node.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { startGpuMode } from '../../../testing/gpu-start';
 import type { GpuMode } from '../src/index';
 import { describeBackend } from './backend-contract';
-import { startGpuMode } from './gpu-start';
 
 /** Ops that have GPU kernels: with threshold 0, each must have run on the GPU and never for reason 'small'. */
 const GPU_OPS = [
@@ -44,7 +44,9 @@ export interface GpuModeContract {
 
 /** Registers the contract for `c.mode` (top-level await: the backend starts before the suites are collected). */
 export async function describeGpuModeContract(c: GpuModeContract): Promise<void> {
-  const { backend, reason } = await startGpuMode(c.mode, c.required, c.requiredBy);
+  // In the browser (vite), gpu.js comes as a bundled module: the backend's own by-name import is for Node.
+  const gpujs = globalThis.process === undefined ? await import('gpu.js') : undefined;
+  const { backend, reason } = await startGpuMode(c.mode, c.required, c.requiredBy, gpujs);
   if (!backend) {
     describe.skip(`gpujs-${c.mode} contract (skipped: ${reason})`, () => {
       it(c.skipHint, () => {});

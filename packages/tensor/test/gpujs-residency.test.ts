@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startWebGpu } from '../../../testing/gpu-start';
 import { cpuBackend, type NDArray, normal, Rng, type UnaryOp } from '../src/index';
-import { startWebGpu } from './gpu-start';
 
 const { backend, reason } = await startWebGpu();
 

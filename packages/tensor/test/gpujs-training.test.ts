@@ -6,8 +6,8 @@
  * GQA_GPU=1 makes an unavailable webgpu mode a failure; otherwise the file skips with the reason.
  */
 import { describe, expect, it } from 'vitest';
+import { startWebGpu } from '../../../testing/gpu-start';
 import { type Backend, cpuBackend, NDArray, normal, Rng, zeros } from '../src/index';
-import { startWebGpu } from './gpu-start';
 
 const { backend: gpu, reason } = await startWebGpu();
 

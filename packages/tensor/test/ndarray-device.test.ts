@@ -1,8 +1,8 @@
 /** NDArray over a DeviceSource: views share it without downloading, the first host read downloads once. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { shapeArb } from '../../../testing/arrays';
 import { type DeviceSource, NDArray } from '../src/index';
-import { shapeArb } from './arrays';
 
 /** A fake device: counts downloads and returns the same host array after the first. */
 function fakeSource(values: Float32Array) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { arrayArb, shapeArb } from '../../../testing/arrays';
 import { elements, fromArray, NDArray } from '../src/index';
-import { arrayArb, shapeArb } from './arrays';
 
 describe('NDArray', () => {
   it('contiguous() / clone() / values() keep logical order for every layout and clone never shares storage', () => {

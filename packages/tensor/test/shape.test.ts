@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { shapeArb } from '../../../testing/arrays';
 import {
   broadcastShapes,
   contiguousStrides,
@@ -8,7 +9,6 @@ import {
   reducedShape,
   sizeOf,
 } from '../src/index';
-import { shapeArb } from './arrays';
 
 /** NumPy's broadcasting rule, written directly from its documentation. */
 function numpyBroadcast(a: readonly number[], b: readonly number[]): number[] | null {

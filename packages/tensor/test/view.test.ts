@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { shapeArb } from '../../../testing/arrays';
 import { arange, elements, indices, type NDArray, resolveRange } from '../src/index';
-import { shapeArb } from './arrays';
 
 const numbered = (s: readonly number[]): NDArray => arange(s.reduce((p, d) => p * d, 1)).reshape([...s]);
 

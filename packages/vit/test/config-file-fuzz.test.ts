@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonMutationArb, mutateJson } from '../../nn/test/json-mutations';
+import { jsonMutationArb, mutateJson } from '../../../testing/json-mutations';
 import { UsageError } from '../src/cli/args';
 import { loadCommandConfig } from '../src/cli/common';
 import { TRAIN_DEFAULTS, TRAIN_SPEC } from '../src/cli/train-command';

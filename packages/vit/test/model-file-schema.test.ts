@@ -8,7 +8,7 @@ import { FileFormatError, NotARegularFileError, parseSafetensors, serializeSafet
 import { Rng } from '@gqa-lab/tensor';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonMutationArb, mutateJson } from '../../nn/test/json-mutations';
+import { jsonMutationArb, mutateJson } from '../../../testing/json-mutations';
 import { withVariant } from '../src/config';
 import { loadModelFile, saveModelFile } from '../src/uptrain-model-file';
 import { createViT } from '../src/vit';

@@ -3,7 +3,7 @@
 import { FileFormatError } from '@gqa-lab/nn';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonMutationArb, mutateJson } from '../../nn/test/json-mutations';
+import { jsonMutationArb, mutateJson } from '../../../testing/json-mutations';
 import { renderReport } from '../src/report/html';
 import { html } from '../src/report/html-template';
 import { parseResults } from '../src/uptrain-results';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { FileFormatError, parseSafetensors, serializeSafetensors } from '@gqa-lab/nn';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsonMutationArb, mutateJson } from '../../nn/test/json-mutations';
+import { jsonMutationArb, mutateJson } from '../../../testing/json-mutations';
 import type { VariantConfig } from '../src/config';
 import { train } from '../src/train';
 import { NonFiniteLossError, type TrainConfig } from '../src/train-config';

@@ -1,7 +1,7 @@
 /** Op-table rows for index ops: gather, indexSelect, where, scatterAdd and indexAdd. */
 import { elements, NDArray } from '@gqa-lab/tensor';
 import fc from 'fast-check';
-import { shapeArb } from '../../../tensor/test/arrays';
+import { shapeArb } from '../../../../testing/arrays';
 import * as T from '../../src/index';
 import { arr, gatherIndex, maskFor } from './inputs';
 import type { OpCase } from './types';

@@ -4,7 +4,7 @@
  */
 import { broadcastShapes, elements, flatIndex, indices, NDArray, reducedShape } from '@gqa-lab/tensor';
 import fc from 'fast-check';
-import { LAYOUTS, type Layout, layoutArray, shapeArb } from '../../../tensor/test/arrays';
+import { LAYOUTS, type Layout, layoutArray, shapeArb } from '../../../../testing/arrays';
 import type { Draw, RefResult } from './types';
 
 export const layoutArb = fc.constantFrom<Layout>(...LAYOUTS.filter((l) => l !== 'expanded'));

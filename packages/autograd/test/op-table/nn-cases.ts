@@ -2,7 +2,7 @@
 
 import { elements, geluDerivative, geluFormula, referenceBackend } from '@gqa-lab/tensor';
 import fc from 'fast-check';
-import { shapeArb } from '../../../tensor/test/arrays';
+import { shapeArb } from '../../../../testing/arrays';
 import * as T from '../../src/index';
 import { arr, draw, mapValues, small, sumOf } from './inputs';
 import type { OpCase } from './types';

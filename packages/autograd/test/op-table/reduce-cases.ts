@@ -1,7 +1,7 @@
 /** Op-table rows for reductions (any subset of axes, keepdims), variance / std and the softmax family. */
 import { flatIndex, indices } from '@gqa-lab/tensor';
 import fc from 'fast-check';
-import { shapeArb } from '../../../tensor/test/arrays';
+import { shapeArb } from '../../../../testing/arrays';
 import * as T from '../../src/index';
 import { arr, axesOf, lse, nonEmpty, refReduceOver, small, softmaxRow, sumOf } from './inputs';
 import type { OpCase } from './types';

@@ -1,6 +1,6 @@
 import { elements, flatIndex, indices } from '@gqa-lab/tensor';
 import fc from 'fast-check';
-import { shapeArb } from '../../../tensor/test/arrays';
+import { shapeArb } from '../../../../testing/arrays';
 import * as T from '../../src/index';
 import { arr, draw, maskFor, small } from './inputs';
 import type { OpCase } from './types';

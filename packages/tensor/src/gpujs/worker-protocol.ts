@@ -1,5 +1,4 @@
 /** Messages between the main thread and the webgpu worker (plain data, structured-cloned). */
-import type { MessagePort } from 'node:worker_threads';
 import type { Program, ProgramResult } from './program';
 import type { RunnerStats } from './runner';
 
@@ -19,9 +18,3 @@ export type WorkerReply =
       readonly stats: RunnerStats;
     }
   | { readonly ok: false; readonly error: string };
-
-/** Data given to the worker at start: the reply port and the flag it notifies after each reply. */
-export interface WorkerInit {
-  readonly port: MessagePort;
-  readonly flag: SharedArrayBuffer;
-}

@@ -3,7 +3,7 @@
  * logical shape materialised in different layouts (dense, offset, permuted, sliced with steps, expanded).
  */
 import fc from 'fast-check';
-import { allocate, type DType, NDArray, offsetsOf, sizeOf } from '../src/index';
+import { allocate, type DType, NDArray, offsetsOf, sizeOf } from '../packages/tensor/src/index';
 
 export const LAYOUTS = ['dense', 'offset', 'permuted', 'strided', 'expanded'] as const;
 export type Layout = (typeof LAYOUTS)[number];

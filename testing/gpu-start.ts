@@ -3,7 +3,7 @@
  * mode is required (CI sets GQA_GPU=1 after installing the software renderer), not starting is an error,
  * so the file fails instead of skipping. Imports nothing from Node (the browser tests use it too).
  */
-import { createGpuBackend, type GpuBackend, type GpuMode } from '../src/index';
+import { createGpuBackend, type GpuBackend, type GpuMode } from '../packages/tensor/src/index';
 
 export interface GpuStart {
   backend: GpuBackend | null;
@@ -11,11 +11,17 @@ export interface GpuStart {
   reason: string;
 }
 
-/** Starts `mode` with threshold 0 (every float32 op with a GPU kernel goes to the GPU). */
-export async function startGpuMode(mode: GpuMode, required: boolean, requiredBy: string): Promise<GpuStart> {
+/**
+ * Starts `mode` with threshold 0 (every float32 op with a GPU kernel goes to the GPU). In the browser (vite)
+ * the caller passes the bundled gpu.js module; in Node the backend imports it by name.
+ */
+export async function startGpuMode(
+  mode: GpuMode,
+  required: boolean,
+  requiredBy: string,
+  gpujs?: object,
+): Promise<GpuStart> {
   try {
-    // In the browser (vite), gpu.js comes as a bundled module: the backend's own by-name import is for Node.
-    const gpujs = globalThis.process === undefined ? await import('gpu.js') : undefined;
     return { backend: await createGpuBackend({ mode, threshold: 0, gpujs }), reason: '' };
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
