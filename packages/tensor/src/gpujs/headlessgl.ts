@@ -4,7 +4,6 @@
  * and it is a non-context-aware addon: it loads in one thread per process, and gpu.js tries to load it in
  * whichever thread first imports gpu.js, including the webgpu worker.
  */
-import { createRequire } from 'node:module';
 
 /** headless-gl's entry point: a WebGL1 context, or null when no X display can back one. */
 type GlFactory = (width: number, height: number) => GlContext | null;
@@ -14,6 +13,8 @@ interface GlContext {
 }
 
 function requireGl(): unknown {
+  // node:module fetched at run time: no node: import for a browser bundler to meet.
+  const { createRequire } = process.getBuiltinModule('node:module');
   const fromHere = createRequire(import.meta.url);
   return createRequire(fromHere.resolve('gpu.js'))('gl');
 }

@@ -3,7 +3,8 @@
  * Atomics.wait and receiveMessageOnPort (Node's main thread may block). Data is copied per call
  * (structured clone), which is cheap next to the device round trip.
  */
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+// Types only: worker_threads is fetched at run time, so a browser bundler never meets a node: import here.
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { claimHeadlessGl } from './headlessgl';
 import type { Program, ProgramResult } from './program';
 import { emptyRunnerStats, type RunnerStats } from './runner';
@@ -15,6 +16,7 @@ export class WebGpuWorkerDevice {
   private readonly port: MessagePort;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private closed = false;
+  private readonly threads = process.getBuiltinModule('node:worker_threads');
   kernelClass = '';
   adapter = '';
   stats: RunnerStats = emptyRunnerStats();
@@ -26,12 +28,12 @@ export class WebGpuWorkerDevice {
     // The worker's gpu.js loads headless-gl if it is built, and a native addon loads in one thread only:
     // load it here first so a later headlessgl backend in this thread can still start.
     claimHeadlessGl();
-    const { port1, port2 } = new MessageChannel();
+    const { port1, port2 } = new this.threads.MessageChannel();
     this.port = port1;
     // From TypeScript sources the worker starts through a tiny .mjs entry that loads it with tsx.
     const isTs = import.meta.url.endsWith('.ts');
     const entry = new URL(isTs ? './webgpu-worker-entry.mjs' : './webgpu-worker.js', import.meta.url);
-    this.worker = new Worker(entry, {
+    this.worker = new this.threads.Worker(entry, {
       workerData: { port: port2, flag: this.signal.buffer },
       transferList: [port2],
     });
@@ -51,7 +53,7 @@ export class WebGpuWorkerDevice {
     Atomics.store(this.signal, 0, 0);
     this.port.postMessage(req);
     const waited = Atomics.wait(this.signal, 0, 0, this.timeoutMs);
-    const got = receiveMessageOnPort(this.port);
+    const got = this.threads.receiveMessageOnPort(this.port);
     if (!got) {
       throw new Error(
         `gpujs webgpu: no reply to ${req.kind} from the worker (${waited}) within ${this.timeoutMs} ms; the worker may have failed to start`,
