@@ -28,6 +28,7 @@ function workerEntries(pkgDir: string): Record<string, string> {
 
 function pkg(dir: string, entry: Record<string, string>): UserConfig {
   return {
+    name: dir,
     cwd: `packages/${dir}`,
     entry,
     format: 'esm',
