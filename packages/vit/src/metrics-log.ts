@@ -3,8 +3,9 @@
  * `steps.jsonl` (every logEvery steps). A fresh run starts them empty; a resumed run first drops the
  * rows written after its checkpoint (an epoch that was cut short, steps that will be redone), then appends.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeOutputFolder } from './output-folder';
 import type { EpochMetrics } from './train-state';
 
 /** One row of metrics.csv / metrics.jsonl (its schema, EpochMetricsSchema, is in train-state.ts). */
@@ -41,7 +42,7 @@ export class MetricsLog {
    * resumeFrom.epoch (1-based) and steps > resumeFrom.step are dropped and later rows appended.
    */
   constructor(dir: string, resumeFrom?: { epoch: number; step: number }) {
-    mkdirSync(dir, { recursive: true });
+    makeOutputFolder(dir);
     this.csvPath = join(dir, 'metrics.csv');
     this.jsonlPath = join(dir, 'metrics.jsonl');
     this.stepsPath = join(dir, 'steps.jsonl');

@@ -3,13 +3,14 @@
  * variant at each KV-head count, fine-tune every conversion with the same seed and budget, evaluate, and write
  * results.json, results.csv, summary.md and one self-contained report.html.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadSafetensorsFile, removeStaleTempFiles, toNDArray } from '@gqa-lab/nn';
 import { Rng } from '@gqa-lab/tensor';
 import type { ViTConfig } from './config';
 import { DataLoader } from './data/loader';
 import { evaluate } from './evaluate';
+import { makeOutputFolder } from './output-folder';
 import { renderReport } from './report/html';
 import { loadTimmStateDict } from './timm';
 import { train } from './train';
@@ -255,7 +256,7 @@ export async function writeOutputs(
   mha: ViT | null,
   normalize: { mean: number[]; std: number[] } | null = null,
 ): Promise<void> {
-  await mkdir(out, { recursive: true });
+  makeOutputFolder(out);
   await writeFile(join(out, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
   await writeFile(join(out, 'results.csv'), resultsCsv(results));
   await writeFile(join(out, 'summary.md'), `${summaryMarkdown(results)}\n`);
