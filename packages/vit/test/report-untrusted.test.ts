@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonMutationArb, mutateJson } from '../../../testing/json-mutations';
 import { renderReport } from '../src/report/html';
-import { html } from '../src/report/html-template';
+import { Html, html } from '../src/report/html-template';
 import { parseResults } from '../src/uptrain-results';
 import { fixedResults } from './uptrain-fixtures';
 
@@ -121,5 +121,13 @@ describe('the html template', () => {
   it('keeps Html values, drops null / undefined / false, joins lists', () => {
     const inner = html`<i>${'a<b'}</i>`;
     expect(html`${[inner, null, undefined, false, 1]}`.text).toBe('<i>a&lt;b</i>1');
+  });
+});
+
+describe('Html values', () => {
+  it('cannot be made from raw text outside the template', () => {
+    expect(() => new Html('<script>', Symbol('html template'))).toThrow(
+      'only the html template makes markup',
+    );
   });
 });

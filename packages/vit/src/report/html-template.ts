@@ -4,10 +4,14 @@
  * names, config values) can never become markup: escaping happens by construction, not by remembering.
  */
 
-/** Markup made by the `html` template (its only constructor), safe to insert as is. */
+/** Held only by this module, so nothing else can make an Html out of raw text. */
+const MADE_BY_TEMPLATE = Symbol('html template');
+
+/** Markup made by the `html` template (nothing else can construct one), safe to insert as is. */
 export class Html {
   readonly #text: string;
-  private constructor(text: string) {
+  constructor(text: string, token: symbol) {
+    if (token !== MADE_BY_TEMPLATE) throw new TypeError('Html: only the html template makes markup');
     this.#text = text;
   }
   /** The markup. */
@@ -16,10 +20,6 @@ export class Html {
   }
   toString(): string {
     return this.#text;
-  }
-  /** @internal Only html`` creates Html. */
-  static fromTemplate(text: string): Html {
-    return new Html(text);
   }
 }
 
@@ -47,5 +47,5 @@ function render(value: HtmlValue): string {
 export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): Html {
   let out = strings[0];
   for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1];
-  return Html.fromTemplate(out);
+  return new Html(out, MADE_BY_TEMPLATE);
 }
