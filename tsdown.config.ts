@@ -8,7 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type UserConfig } from 'tsdown';
+import { defineConfig, type Rolldown, type UserConfig } from 'tsdown';
 
 const tsconfig = fileURLToPath(new URL('./tsconfig.build.json', import.meta.url));
 
@@ -26,6 +26,21 @@ function workerEntries(pkgDir: string): Record<string, string> {
   return entries;
 }
 
+/**
+ * The package.json sideEffects fields tell consumers' bundlers which built files register things at import;
+ * this build would otherwise apply them to the package's own sources too and drop a top-level registration
+ * (autograd's installGradOps(...) in src/ops.ts went missing that way). Every source module keeps its
+ * top-level statements here.
+ */
+const keepSourceSideEffects: Rolldown.Plugin = {
+  name: 'gqa-lab:keep-source-side-effects',
+  async resolveId(source, importer, options) {
+    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+    if (!resolved || resolved.external || !/\/src\/.*\.ts$/.test(resolved.id)) return resolved;
+    return { ...resolved, moduleSideEffects: true };
+  },
+};
+
 function pkg(dir: string, entry: Record<string, string>): UserConfig {
   return {
     name: dir,
@@ -37,6 +52,7 @@ function pkg(dir: string, entry: Record<string, string>): UserConfig {
     outDir: 'dist',
     clean: true,
     sourcemap: true,
+    plugins: [keepSourceSideEffects],
     hash: false,
     fixedExtension: false,
     tsconfig,
