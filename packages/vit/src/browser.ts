@@ -63,6 +63,13 @@ export * from './report/bar-chart';
 export * from './report/heatmap';
 export * from './report/html';
 export * from './report/line-chart';
+export * from './stats/index';
+// The sweep's statistics and report page (writing the files needs Node: the Node entry adds it).
+export * from './sweep-report/sweep-csv';
+export * from './sweep-report/sweep-html';
+export * from './sweep-report/sweep-row';
+export * from './sweep-report/sweep-stats';
+export * from './sweep-report/sweep-tables';
 export * from './timm';
 export * from './uptrain-config';
 export * from './uptrain-model-file';

@@ -12,6 +12,8 @@ export * from './report/bar-chart';
 export * from './report/heatmap';
 export * from './report/html';
 export * from './report/line-chart';
+export * from './stats/index';
+export * from './sweep-report/index';
 export * from './timm';
 export * from './train';
 export * from './train-config';

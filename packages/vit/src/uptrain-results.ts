@@ -34,6 +34,14 @@ export const EpochRecordSchema = v.strictObject({
 });
 export type EpochRecord = v.InferOutput<typeof EpochRecordSchema>;
 
+/** Training loss and accuracy averaged over the steps of one bin, ending at `step` (the per-step curve). */
+export const StepRecordSchema = v.strictObject({
+  step: positive,
+  trainLoss: finite,
+  trainAccuracy: fraction,
+});
+export type StepRecord = v.InferOutput<typeof StepRecordSchema>;
+
 /**
  * Per-step key-norm / allocation traces of one attention layer during fine-tuning (KDGQA, DGQA): steps[i] is
  * the training step of column i; keyNorms[i][g] the batch-summed key norm and allocation[i][g] the query heads
@@ -57,7 +65,8 @@ export type LayerTrace = v.InferOutput<typeof LayerTraceSchema>;
  * One fine-tuned variant at one KV-head count (the x axis of the ablation) and one seed: the KV heads per layer
  * actually used and the query heads per KV head (unequal for QCQA / AsymGQA), the test metrics right after
  * conversion (epoch 0 of the curves) and after fine-tuning, trainable parameters, K and V bytes cached per
- * token (float32, summed over layers), seconds, per-epoch history and telemetry traces.
+ * token (float32, summed over layers), seconds, per-epoch history, binned per-step training curve and telemetry
+ * traces.
  */
 export const VariantRunSchema = v.strictObject({
   variant: v.picklist(UPTRAIN_VARIANTS),
@@ -72,6 +81,8 @@ export const VariantRunSchema = v.strictObject({
   kvBytesPerToken: count,
   trainSeconds: seconds,
   history: v.array(EpochRecordSchema),
+  /** Binned per-step training curve; absent in files written before it was recorded. */
+  steps: v.optional(v.array(StepRecordSchema)),
   traces: v.array(LayerTraceSchema),
 });
 export type VariantRun = v.InferOutput<typeof VariantRunSchema>;
