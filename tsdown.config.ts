@@ -64,7 +64,7 @@ function pkg(dir: string, entry: Record<string, string>): UserConfig {
 export default defineConfig([
   pkg('tensor', { index: 'src/index.ts', ...workerEntries('packages/tensor') }),
   pkg('autograd', { index: 'src/index.ts' }),
-  pkg('nn', { index: 'src/index.ts' }),
+  pkg('nn', { index: 'src/index.ts', browser: 'src/browser.ts' }),
   pkg('gqa', { index: 'src/index.ts' }),
   pkg('vit', { index: 'src/index.ts', browser: 'src/browser.ts', cli: 'src/cli.ts' }),
 ]);

@@ -1,8 +1,8 @@
 /**
  * The browser entry of @gqa-lab/vit (the `browser` export condition, and `@gqa-lab/vit/browser`): the model,
- * presets, patching, variants, in-memory datasets and codecs, the DataLoader and the report charts, without
- * the parts that need Node (file loaders, checkpoints and metrics files, the training loop that writes them,
- * the up-training pipeline, the CLI). The Node entry (index.ts) exports all of this and those parts.
+ * presets, patching, variants, in-memory datasets and codecs (model files as bytes included), the DataLoader
+ * and the report charts, without the parts that need Node (file loaders, model files on disk, checkpoints and
+ * metrics files, the training loop that writes them, the up-training pipeline, the CLI). The Node entry (index.ts) exports all of this and those parts.
  */
 export * from './config';
 // The in-memory half of the datasets (the Node entry adds the file loaders).
@@ -54,9 +54,20 @@ export { assertDataset, channelStats, type Dataset, normalizeChannelsInPlace, su
 export { decompressionStreamGunzip, type Gunzip, isGzip, maybeGunzip } from './data/gzip';
 export { encodeIdx, IDX_TYPES, type IdxData, type IdxTensor, type IdxTypeName, parseIdx } from './data/idx';
 export { type Batch, DataLoader, type DataLoaderOptions } from './data/loader';
+export {
+  decodeIdxImages,
+  decodeIdxLabels,
+  FASHION_MNIST_CLASSES,
+  type IdxImages,
+  MNIST_CLASSES,
+  MNIST_IMAGE_MAGIC,
+  MNIST_LABEL_MAGIC,
+  mnistDataset,
+} from './data/mnist-decode';
 export { deriveSeed } from './data/seed';
 export { makeSyntheticDataset, type SyntheticOptions } from './data/synthetic';
 export * from './evaluate';
+export * from './model-file-codec';
 export * from './patchify';
 export * from './presets';
 export * from './report/bar-chart';
@@ -72,7 +83,6 @@ export * from './sweep-report/sweep-stats';
 export * from './sweep-report/sweep-tables';
 export * from './timm';
 export * from './uptrain-config';
-export * from './uptrain-model-file';
 export * from './uptrain-probes';
 export * from './uptrain-results';
 export * from './uptrain-variants';

@@ -5,7 +5,7 @@
  * Everything else is copied by name, and the Module's LoadReport says what did not fit.
  */
 import { convertStateDict } from '@gqa-lab/gqa';
-import { describeReport, type LoadReport, loadSafetensorsFile, type StateDict, toNDArray } from '@gqa-lab/nn';
+import { describeReport, type LoadReport, type StateDict } from '@gqa-lab/nn';
 import type { NDArray } from '@gqa-lab/tensor';
 import type { ViTConfig } from './config';
 import type { ViT } from './vit';
@@ -81,22 +81,4 @@ export function loadTimmStateDict(
   )
     throw new Error(`loadTimmStateDict: ${describeReport(report)}`);
   return { report, fresh, convertedBlocks: blocks };
-}
-
-/** Reads a timm `.safetensors` file (any float dtype) and loads it with loadTimmStateDict. */
-export async function loadTimmCheckpoint(
-  model: ViT,
-  path: string,
-  opts: TimmLoadOptions = {},
-): Promise<TimmLoadResult> {
-  const file = await loadSafetensorsFile(path);
-  const sd: StateDict = new Map();
-  for (const [name, t] of file.tensors) sd.set(name, toNDArray(t).astype('float32'));
-  try {
-    return loadTimmStateDict(model, sd, opts);
-  } catch (e) {
-    throw new Error(`loadTimmCheckpoint ${path}: ${e instanceof Error ? e.message : String(e)}`, {
-      cause: e,
-    });
-  }
 }

@@ -7,7 +7,8 @@ import { NDArray, Rng } from '@gqa-lab/tensor';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ViTConfig, withVariant } from '../src/config';
-import { loadTimmCheckpoint, loadTimmStateDict, timmKeyNames } from '../src/timm';
+import { loadTimmStateDict, timmKeyNames } from '../src/timm';
+import { loadTimmCheckpoint } from '../src/timm-file';
 import { createViT } from '../src/vit';
 import { tinyConfig } from './helpers';
 

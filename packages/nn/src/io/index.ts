@@ -1,4 +1,5 @@
-/** safetensors read / write, half-float conversions and atomic file writes for gqa-lab. */
+/** safetensors read / write, half-float conversions and atomic file writes for gqa-lab (Node). */
+
 export {
   type AtomicFileHandle,
   type AtomicFs,
@@ -8,26 +9,7 @@ export {
   removeStaleTempFiles,
   writeFileAtomic,
 } from './atomic-write';
-export { fromNDArray, toFloat32, toNDArray } from './convert';
-export { SAFE_DTYPE_BYTES, type SafeDType, type SafeTensor, type SafeTensorData } from './dtypes';
-export { FileFormatError, keyPathOf, parseJsonText, parseWithSchema } from './file-format-error';
-export { f8e4m3ToFloat32, f8e5m2ToFloat32 } from './float8';
-export {
-  bf16BitsToFloat32,
-  f16BitsToFloat32,
-  float32ArrayToBf16,
-  float32ArrayToF16,
-  float32ToBf16Bits,
-  float32ToF16Bits,
-} from './half-float';
-export {
-  DEFAULT_READ_LIMITS,
-  READ_LIMIT_ENV,
-  ReadLimitError,
-  type ReadLimits,
-  raiseHint,
-  readLimits,
-} from './read-limits';
+export * from './in-memory';
 export {
   DEFAULT_READ_PART_BYTES,
   NotARegularFileError,
@@ -35,12 +17,4 @@ export {
   readRegularFile,
   readRegularTextFile,
 } from './read-regular-file';
-export { SafetensorsError, type SafetensorsErrorCode } from './safetensors-error';
 export { loadSafetensorsFile, saveSafetensorsFile } from './safetensors-file';
-export {
-  MAX_HEADER_BYTES,
-  type ParsedSafetensors,
-  parseSafetensors,
-  type SafetensorsLimits,
-} from './safetensors-parse';
-export { type SerializeOptions, serializeSafetensors } from './safetensors-serialize';
