@@ -6,6 +6,7 @@ import { ARG_REDUCE_OPS, type Backend, BINARY_OPS, COMPARE_OPS, REDUCE_OPS, UNAR
 import { composedAttention, composedAttentionBackward } from '../composed-attention';
 import { kernelTable } from '../kernel-table';
 import type { NDArray } from '../ndarray';
+import { binaryWasm, unaryWasm } from '../wasm/elementwise';
 import { geluBackwardWasm, geluWasm } from '../wasm/gelu';
 import { type KernelTier, resolveKernelTier } from '../wasm/support';
 import { attentionKernel } from './attention';
@@ -50,8 +51,16 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
   const kernels = resolveKernelTier(opts.kernels);
   const backend: Backend = {
     name: opts.name ?? 'cpu',
-    unary: kernelTable(UNARY_OPS, (op) => (x: NDArray) => unaryKernel(op, x)),
-    binary: kernelTable(BINARY_OPS, (op) => (a: NDArray, b: NDArray) => binaryKernel(op, a, b)),
+    // float32 contiguous / row-broadcast operands of the ops with a SIMD kernel on the wasm tier.
+    unary: kernelTable(
+      UNARY_OPS,
+      (op) => (x: NDArray) => (kernels === 'wasm' ? unaryWasm(op, x) : null) ?? unaryKernel(op, x),
+    ),
+    binary: kernelTable(
+      BINARY_OPS,
+      (op) => (a: NDArray, b: NDArray) =>
+        (kernels === 'wasm' ? binaryWasm(op, a, b) : null) ?? binaryKernel(op, a, b),
+    ),
     compare: kernelTable(COMPARE_OPS, (op) => (a: NDArray, b: NDArray) => compareKernel(op, a, b)),
     reduce: kernelTable(
       REDUCE_OPS,

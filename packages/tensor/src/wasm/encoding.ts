@@ -35,6 +35,11 @@ export function f32Bytes(x: number): number[] {
   return Array.from(new Uint8Array(Float32Array.of(x).buffer));
 }
 
+/** An f64 immediate: its IEEE 754 bytes, little-endian. */
+export function f64Bytes(x: number): number[] {
+  return Array.from(new Uint8Array(Float64Array.of(x).buffer));
+}
+
 /** A UTF-8 name, length-prefixed. */
 export function name(s: string): number[] {
   const bytes = Array.from(new TextEncoder().encode(s));

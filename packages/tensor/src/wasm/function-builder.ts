@@ -5,7 +5,7 @@
  *
  *   f.get(acc).get(a).get(b).op('f32x4.mul').op('f32x4.add').set(acc); // acc += a * b, four lanes
  */
-import { f32Bytes, sleb, uleb } from './encoding';
+import { f32Bytes, f64Bytes, sleb, uleb } from './encoding';
 import {
   BLOCK_EMPTY,
   LANE_OPS,
@@ -18,6 +18,7 @@ import {
   OP_ELSE,
   OP_END,
   OP_F32_CONST,
+  OP_F64_CONST,
   OP_I32_CONST,
   OP_IF,
   OP_LOCAL_GET,
@@ -28,6 +29,7 @@ import {
   type PlainOp,
   SIMD_OPS,
   SIMD_PREFIX,
+  SIMD_SHUFFLE,
   type SimdOp,
   VAL_TYPES,
   type ValType,
@@ -85,6 +87,9 @@ export class FunctionBuilder {
   f32(x: number): this {
     return this.emit([OP_F32_CONST, ...f32Bytes(x)], `f32.const ${x}`);
   }
+  f64(x: number): this {
+    return this.emit([OP_F64_CONST, ...f64Bytes(x)], `f64.const ${x}`);
+  }
 
   /** An instruction without immediates, plain or SIMD. */
   op(name: PlainOp | SimdOp): this {
@@ -105,6 +110,13 @@ export class FunctionBuilder {
   /** A SIMD lane instruction (extract / replace lane `lane`). */
   lane(name: LaneOp, lane: number): this {
     return this.emit([SIMD_PREFIX, ...uleb(LANE_OPS[name]), lane], `${name} ${lane}`);
+  }
+
+  /** i8x16.shuffle: byte i of the result is byte lanes[i] of the two operands (0-15 first, 16-31 second). */
+  shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16 || lanes.some((l) => !Number.isInteger(l) || l < 0 || l > 31))
+      throw new Error(`wasm ${this.name}: i8x16.shuffle takes 16 lane indices in [0, 32), got [${lanes}]`);
+    return this.emit([SIMD_PREFIX, ...uleb(SIMD_SHUFFLE), ...lanes], `i8x16.shuffle ${lanes.join(' ')}`);
   }
 
   /** `block $label ... end`: `br $label` inside jumps to its end. */

@@ -4,22 +4,9 @@
  * views and the tanh form return null (the scalar kernels run them).
  */
 import type { GeluApproximate } from '../backend';
-import { allocate } from '../dtype';
-import { NDArray } from '../ndarray';
+import type { NDArray } from '../ndarray';
 import { claimArena } from './kernel-module';
-
-const F32 = 4;
-
-/** Floats rounded up to whole vectors, in bytes, aligned to 64. */
-function region(n: number): number {
-  return Math.ceil((n * F32) / 64) * 64 + 64;
-}
-
-/** The storage of x as a float32 subarray when x is float32 and stored contiguously, else null. */
-function contiguousF32(x: NDArray): Float32Array | null {
-  if (x.dtype !== 'float32' || !x.isContiguous || !(x.data instanceof Float32Array)) return null;
-  return x.data.subarray(x.offset, x.offset + x.size);
-}
+import { contiguousF32, copyOut, F32, region } from './operands';
 
 /** gelu(x) on the wasm tier, or null where the scalar kernel must run it. */
 export function geluWasm(x: NDArray, approximate: GeluApproximate): NDArray | null {
@@ -30,9 +17,7 @@ export function geluWasm(x: NDArray, approximate: GeluApproximate): NDArray | nu
   const dst = region(n);
   arena.f32.set(src, 0);
   arena.kernels.gelu_f32(0, dst, n);
-  const out = allocate('float32', n);
-  out.set(arena.f32.subarray(dst / F32, dst / F32 + n));
-  return NDArray.of(out, x.shape);
+  return copyOut(arena, dst, x.shape, n);
 }
 
 /** dy * gelu'(x) on the wasm tier, or null where the scalar kernel must run it. */
@@ -48,7 +33,5 @@ export function geluBackwardWasm(x: NDArray, dy: NDArray, approximate: GeluAppro
   arena.f32.set(xs, 0);
   arena.f32.set(gs, pdy / F32);
   arena.kernels.gelu_grad_f32(0, pdy, dst, n);
-  const out = allocate('float32', n);
-  out.set(arena.f32.subarray(dst / F32, dst / F32 + n));
-  return NDArray.of(out, x.shape);
+  return copyOut(arena, dst, x.shape, n);
 }

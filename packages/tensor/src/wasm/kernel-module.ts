@@ -6,6 +6,14 @@
  * matmul's fixed-array micro-kernel depends on; see bench/README.md) and no shared memory is needed.
  */
 
+import {
+  emitBinary,
+  emitUnary,
+  SIMD_BINARY_OPS,
+  SIMD_UNARY_OPS,
+  type SimdBinaryOp,
+  type SimdUnaryOp,
+} from './elementwise-kernel';
 import type { FunctionBuilder } from './function-builder';
 import { emitGelu, emitGeluGrad } from './gelu-kernel';
 import { emitGemm } from './gemm-kernel';
@@ -13,8 +21,15 @@ import { buildModule, moduleListing } from './module-builder';
 
 const PAGE = 65536;
 
+/** Element-wise kernels (elementwise-kernel.ts): byte addresses, counts in floats. */
+type BinaryKernels = Record<
+  `${SimdBinaryOp}_f32`,
+  (a: number, aBytes: number, b: number, bBytes: number, dst: number, rows: number, n: number) => void
+>;
+type UnaryKernels = Record<`${SimdUnaryOp}_f32`, (src: number, dst: number, n: number) => void>;
+
 /** The exported kernels, typed. */
-export interface Kernels {
+export interface Kernels extends BinaryKernels, UnaryKernels {
   gemm_f32(
     a: number,
     ars: number,
@@ -35,7 +50,13 @@ export interface Kernels {
 
 /** Every kernel function of the module, freshly emitted. */
 export function kernelFunctions(): FunctionBuilder[] {
-  return [emitGemm(), emitGelu(), emitGeluGrad()];
+  return [
+    emitGemm(),
+    emitGelu(),
+    emitGeluGrad(),
+    ...SIMD_BINARY_OPS.map(emitBinary),
+    ...SIMD_UNARY_OPS.map(emitUnary),
+  ];
 }
 
 /** The module's bytes (memory imported as env.memory, at least one page). */
@@ -60,7 +81,7 @@ export interface Arena {
 let arena: Arena | null = null;
 
 function isKernels(exports: WebAssembly.Exports): exports is WebAssembly.Exports & Kernels {
-  return ['gemm_f32', 'gelu_f32', 'gelu_grad_f32'].every((k) => typeof exports[k] === 'function');
+  return kernelFunctions().every((f) => typeof exports[f.name] === 'function');
 }
 
 /** Who used the arena last: a kernel that keeps operands there between calls (GEMM) checks it. */

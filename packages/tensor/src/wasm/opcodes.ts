@@ -22,6 +22,7 @@ export const PLAIN_OPS = {
   'i32.gt_s': 0x4a,
   'i32.le_s': 0x4c,
   'i32.ge_s': 0x4e,
+  'i32.ge_u': 0x4f,
   'f32.lt': 0x5d,
   'f32.gt': 0x5e,
   'i32.add': 0x6a,
@@ -41,6 +42,14 @@ export const PLAIN_OPS = {
   'f32.div': 0x95,
   'f32.min': 0x96,
   'f32.max': 0x97,
+  'f64.sqrt': 0x9f,
+  'f64.add': 0xa0,
+  'f64.sub': 0xa1,
+  'f64.mul': 0xa2,
+  'f64.div': 0xa3,
+  'f32.demote_f64': 0xb6,
+  'f64.convert_i32_s': 0xb7,
+  'f64.promote_f32': 0xbb,
 } as const;
 export type PlainOp = keyof typeof PLAIN_OPS;
 
@@ -61,6 +70,14 @@ export const SIMD_OPS = {
   'f32x4.div': 0xe7,
   'f32x4.min': 0xe8,
   'f32x4.max': 0xe9,
+  'f64x2.splat': 0x14,
+  'f32x4.demote_f64x2_zero': 0x5e,
+  'f64x2.promote_low_f32x4': 0x5f,
+  'f64x2.sqrt': 0xef,
+  'f64x2.add': 0xf0,
+  'f64x2.sub': 0xf1,
+  'f64x2.mul': 0xf2,
+  'f64x2.div': 0xf3,
 } as const;
 export type SimdOp = keyof typeof SIMD_OPS;
 
@@ -70,14 +87,22 @@ export const MEMORY_OPS = {
   'f32.load': { prefix: false, code: 0x2a, align: 2 },
   'i32.store': { prefix: false, code: 0x36, align: 2 },
   'f32.store': { prefix: false, code: 0x38, align: 2 },
+  'f64.load': { prefix: false, code: 0x2b, align: 3 },
+  'f64.store': { prefix: false, code: 0x39, align: 3 },
   'v128.load': { prefix: true, code: 0x00, align: 4 },
   'v128.load32_splat': { prefix: true, code: 0x09, align: 2 },
   'v128.store': { prefix: true, code: 0x0b, align: 4 },
+  /** Two floats into the low half, zeros above: what f64x2.promote_low_f32x4 widens. */
+  'v128.load64_zero': { prefix: true, code: 0x5d, align: 3 },
 } as const;
 export type MemoryOp = keyof typeof MEMORY_OPS;
 
 /** SIMD lane instructions (immediate: lane index). */
-export const LANE_OPS = { 'f32x4.extract_lane': 0x1f, 'f32x4.replace_lane': 0x20 } as const;
+export const LANE_OPS = {
+  'f32x4.extract_lane': 0x1f,
+  'f32x4.replace_lane': 0x20,
+  'f64x2.extract_lane': 0x21,
+} as const;
 export type LaneOp = keyof typeof LANE_OPS;
 
 export const SIMD_PREFIX = 0xfd;
@@ -93,5 +118,8 @@ export const OP_LOCAL_SET = 0x21;
 export const OP_LOCAL_TEE = 0x22;
 export const OP_I32_CONST = 0x41;
 export const OP_F32_CONST = 0x43;
+export const OP_F64_CONST = 0x44;
+/** i8x16.shuffle: its immediate is 16 lane indices into the two operands' 32 bytes. */
+export const SIMD_SHUFFLE = 0x0d;
 /** Block type of a block that takes and leaves nothing. */
 export const BLOCK_EMPTY = 0x40;
