@@ -82,6 +82,8 @@ export * from './sweep-report/sweep-row';
 export * from './sweep-report/sweep-stats';
 export * from './sweep-report/sweep-tables';
 export * from './timm';
+export { NonFiniteLossError, type StepInfo, type TrainConfig } from './train-config';
+export * from './train-step';
 export * from './uptrain-config';
 export * from './uptrain-probes';
 export * from './uptrain-results';

@@ -20,6 +20,7 @@ export * from './timm-file';
 export * from './train';
 export * from './train-config';
 export * from './train-state';
+export * from './train-step';
 export * from './uptrain';
 export * from './uptrain-config';
 export * from './uptrain-data';

@@ -9,19 +9,10 @@
  * batches depend only on (seed, epoch, batch), so k steps + save + load + (N - k) steps equal N steps.
  */
 import { join } from 'node:path';
-import { crossEntropy } from '@gqa-lab/autograd';
-import {
-  AdamW,
-  clipGradNorm,
-  loadCheckpoint,
-  paramGroupsForDecay,
-  removeStaleTempFiles,
-  saveCheckpoint,
-  warmupCosineSchedule,
-} from '@gqa-lab/nn';
+import { loadCheckpoint, removeStaleTempFiles, saveCheckpoint } from '@gqa-lab/nn';
 import type { Dataset } from './data/dataset';
 import { DataLoader } from './data/loader';
-import { countCorrect, evaluate, type ImageClassifier } from './evaluate';
+import { evaluate, type ImageClassifier } from './evaluate';
 import { PeakMemory } from './memory';
 import { type EpochMetrics, MetricsLog } from './metrics-log';
 import { formatDuration, Progress } from './progress';
@@ -41,6 +32,7 @@ import {
   loopStateFromJson,
   loopStateToJson,
 } from './train-state';
+import { makeOptimizer, trainStep } from './train-step';
 
 // The loop's types live in train-config.ts; re-exported so `./train` offers the whole training API.
 export {
@@ -75,16 +67,7 @@ export async function train(
   const totalSteps = cfg.epochs * batches;
   const stopAt = Math.min(totalSteps, cfg.maxSteps ?? totalSteps);
   // --- optimizer and schedule (a pure function of the step) ---
-  const optimizer = new AdamW(paramGroupsForDecay(model, cfg.weightDecay, ['cls_token', 'pos_embed']), {
-    lr: cfg.lr,
-    betas: cfg.betas ?? [0.9, 0.999],
-  });
-  const schedule = warmupCosineSchedule({
-    lr: cfg.lr,
-    warmupSteps: Math.min(cfg.warmupSteps ?? 0, totalSteps),
-    totalSteps,
-    minLr: cfg.minLr ?? 0,
-  });
+  const { optimizer, schedule } = makeOptimizer(model, cfg, totalSteps);
   // --- state, fresh or from a checkpoint ---
   // Temp files of atomic writes killed mid-way (a crash, a SIGKILL) are removed at the next start.
   if (cfg.outDir)
@@ -150,24 +133,21 @@ export async function train(
       if (s.step >= stopAt) break;
       const t0 = performance.now();
       const lr = schedule(s.step);
-      optimizer.setLr(lr);
-      const attnStep = cfg.attentionStep === 'batchInEpoch' ? s.batch : s.step;
-      const logits = model.forward(images, { step: attnStep }); // (B, K)
-      const loss = crossEntropy(logits, labels, { labelSmoothing: cfg.labelSmoothing ?? 0 });
-      const lossValue = loss.item();
-      if (!Number.isFinite(lossValue))
-        throw new NonFiniteLossError('loss', lossValue, s.step, s.epoch, savedGood);
-      optimizer.zeroGrad();
-      loss.backward();
-      let gradNorm = Number.NaN;
-      if (cfg.clipNorm !== undefined) {
-        gradNorm = clipGradNorm(model.parameters(), cfg.clipNorm);
-        if (!Number.isFinite(gradNorm))
-          throw new NonFiniteLossError('gradient norm', gradNorm, s.step, s.epoch, savedGood);
-      }
-      optimizer.step();
+      const attentionStep = cfg.attentionStep === 'batchInEpoch' ? s.batch : s.step;
+      const {
+        loss: lossValue,
+        gradNorm,
+        correct,
+      } = trainStep(model, optimizer, images, labels, {
+        lr,
+        attentionStep,
+        labelSmoothing: cfg.labelSmoothing,
+        clipNorm: cfg.clipNorm,
+        nonFinite: (what, value) => {
+          throw new NonFiniteLossError(what, value, s.step, s.epoch, savedGood);
+        },
+      });
       // --- bookkeeping ---
-      const correct = countCorrect(logits.data, labels);
       s.step++;
       s.batch++;
       s.lossSum += lossValue * labels.length;
