@@ -8,6 +8,7 @@ import { kernelTable } from '../kernel-table';
 import type { NDArray } from '../ndarray';
 import { binaryWasm, unaryWasm } from '../wasm/elementwise';
 import { geluBackwardWasm, geluWasm } from '../wasm/gelu';
+import { logsumexpWasm, softmaxBackwardWasm, softmaxWasm } from '../wasm/softmax';
 import { type KernelTier, resolveKernelTier } from '../wasm/support';
 import { attentionKernel } from './attention';
 import { attentionBackwardKernel } from './attention-backward';
@@ -81,9 +82,12 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     indexAdd: indexAddKernel,
     concat: concatKernel,
     pad: padKernel,
-    softmax: softmaxKernel,
-    softmaxBackward: softmaxBackwardKernel,
-    logsumexp: logsumexpKernel,
+    // float32 contiguous rows over the last axis on the wasm tier; other axes and layouts on the scalar kernels.
+    softmax: (x, axis) => (kernels === 'wasm' ? softmaxWasm(x, axis) : null) ?? softmaxKernel(x, axis),
+    softmaxBackward: (y, dy, axis) =>
+      (kernels === 'wasm' ? softmaxBackwardWasm(y, dy, axis) : null) ?? softmaxBackwardKernel(y, dy, axis),
+    logsumexp: (x, axis, keepdims) =>
+      (kernels === 'wasm' ? logsumexpWasm(x, axis, keepdims) : null) ?? logsumexpKernel(x, axis, keepdims),
     // float32 contiguous GELU (exact form) on the wasm tier; everything else on the scalar kernels.
     gelu: (x, approximate) =>
       (kernels === 'wasm' ? geluWasm(x, approximate) : null) ?? geluKernel(x, approximate),

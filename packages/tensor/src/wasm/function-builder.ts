@@ -85,7 +85,9 @@ export class FunctionBuilder {
     return this.emit([OP_I32_CONST, ...sleb(n)], `i32.const ${n}`);
   }
   f32(x: number): this {
-    return this.emit([OP_F32_CONST, ...f32Bytes(x)], `f32.const ${x}`);
+    // The text format spells infinities inf / -inf.
+    const text = Number.isFinite(x) || Number.isNaN(x) ? String(x) : x > 0 ? 'inf' : '-inf';
+    return this.emit([OP_F32_CONST, ...f32Bytes(x)], `f32.const ${text}`);
   }
   f64(x: number): this {
     return this.emit([OP_F64_CONST, ...f64Bytes(x)], `f64.const ${x}`);

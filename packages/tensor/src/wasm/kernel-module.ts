@@ -18,6 +18,7 @@ import type { FunctionBuilder } from './function-builder';
 import { emitGelu, emitGeluGrad } from './gelu-kernel';
 import { emitGemm } from './gemm-kernel';
 import { buildModule, moduleListing } from './module-builder';
+import { emitExpShift, emitSoftmax, emitSoftmaxGrad } from './softmax-kernel';
 
 const PAGE = 65536;
 
@@ -46,6 +47,9 @@ export interface Kernels extends BinaryKernels, UnaryKernels {
   ): void;
   gelu_f32(src: number, dst: number, n: number): void;
   gelu_grad_f32(x: number, dy: number, dst: number, n: number): void;
+  softmax_f32(x: number, y: number, rows: number, n: number, ld: number, stats: number): void;
+  softmax_grad_f32(y: number, dy: number, dx: number, rows: number, n: number, ld: number): void;
+  exp_shift_f32(x: number, rows: number, n: number, ld: number, shift: number): void;
 }
 
 /** Every kernel function of the module, freshly emitted. */
@@ -56,6 +60,9 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitGeluGrad(),
     ...SIMD_BINARY_OPS.map(emitBinary),
     ...SIMD_UNARY_OPS.map(emitUnary),
+    emitSoftmax(),
+    emitSoftmaxGrad(),
+    emitExpShift(),
   ];
 }
 

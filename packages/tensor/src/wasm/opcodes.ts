@@ -23,6 +23,7 @@ export const PLAIN_OPS = {
   'i32.le_s': 0x4c,
   'i32.ge_s': 0x4e,
   'i32.ge_u': 0x4f,
+  'f32.eq': 0x5b,
   'f32.lt': 0x5d,
   'f32.gt': 0x5e,
   'i32.add': 0x6a,
@@ -57,6 +58,9 @@ export type PlainOp = keyof typeof PLAIN_OPS;
 export const SIMD_OPS = {
   'i32x4.splat': 0x11,
   'f32x4.splat': 0x13,
+  'f32x4.lt': 0x43,
+  'v128.and': 0x4e,
+  'v128.andnot': 0x4f,
   'f32x4.nearest': 0x6a,
   'i32x4.shl': 0xab,
   'i32x4.add': 0xae,
