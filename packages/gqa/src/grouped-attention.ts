@@ -51,11 +51,17 @@ export class GroupedQueryAttention extends Module {
   proj: Linear;
   /** Where to send per-forward norms and allocations; null (default) costs nothing. */
   telemetry: TelemetryTarget | null = null;
+  /**
+   * Keep each forward's softmax weights (B, H, T, T) in lastWeights, for inspection (attention maps). Off by
+   * default: the weights need the unfused attention path.
+   */
+  captureWeights = false;
   protected readonly _policy: HeadPolicy;
   protected readonly _rng: Rng;
   protected readonly _attnDrop: number;
   protected readonly _projDrop: number;
   private _lastAllocation: Int32Array | readonly Int32Array[] | null = null;
+  private _lastWeights: Tensor | null = null;
 
   constructor(opts: GroupedQueryAttentionOptions, kvOutFeatures?: number) {
     super();
@@ -97,6 +103,11 @@ export class GroupedQueryAttention extends Module {
     return this._lastAllocation;
   }
 
+  /** The softmax weights (B, H, T, T) of the last forward while captureWeights was on, else null. */
+  get lastWeights(): Tensor | null {
+    return this._lastWeights;
+  }
+
   /** Keys and values projected to (B, T, G·d); WGQA overrides this to build them from weighted heads. */
   protected projectKv(x: Tensor): { k: Tensor; v: Tensor } {
     return { k: this.k.forward(x), v: this.v.forward(x) };
@@ -129,13 +140,20 @@ export class GroupedQueryAttention extends Module {
     };
     const allocation = this._policy.allocate(ctx);
     this._lastAllocation = allocation;
-    const core = { dropout: this._attnDrop, training: this.training, rng: this._rng };
+    const core = {
+      dropout: this._attnDrop,
+      training: this.training,
+      rng: this._rng,
+      returnWeights: this.captureWeights,
+    };
     let out: Tensor;
     if (allocation instanceof Int32Array) {
-      out = scaledDotProductAttention(qh, kh, vh, allocationToMap(allocation, H), {
+      const r = scaledDotProductAttention(qh, kh, vh, allocationToMap(allocation, H), {
         ...core,
         mask: opts.mask,
-      }).out; // (B, H, T, d)
+      });
+      out = r.out; // (B, H, T, d)
+      this._lastWeights = r.weights ?? null; // (B, H, T, T)
       if (this._policy.perturb) out = this._policy.perturb(out, allocation, ctx); // (B, H, T, d)
     } else {
       const perSample = allocation.map((a, b) => {
@@ -143,9 +161,14 @@ export class GroupedQueryAttention extends Module {
         return scaledDotProductAttention(at(qh), at(kh), at(vh), allocationToMap(a, H), {
           ...core,
           mask: opts.mask,
-        }).out;
+        });
       });
-      out = concat(perSample, 0); // (B, H, T, d)
+      out = concat(
+        perSample.map((r) => r.out),
+        0,
+      ); // (B, H, T, d)
+      const weights = perSample.flatMap((r) => (r.weights ? [r.weights] : []));
+      this._lastWeights = weights.length > 0 ? concat(weights, 0) : null; // (B, H, T, T)
     }
     if (this.telemetry) this.record(ctx, allocation);
     const merged = reshape(permute(out, [0, 2, 1, 3]), [B, T, C]); // (B, T, C)

@@ -4,6 +4,7 @@
  * and the report charts, without the parts that need Node (file loaders, model files on disk, checkpoints and
  * metrics files, the training loop that writes them, the up-training pipeline, the CLI). The Node entry (index.ts) exports all of this and those parts.
  */
+export * from './attention-maps';
 export * from './config';
 // The in-memory half of the datasets (the Node entry adds the file loaders).
 export {

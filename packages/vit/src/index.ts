@@ -1,4 +1,5 @@
 /** Public API of @gqa-lab/vit: the ViT model, presets, timm loading, training loop and datasets. */
+export * from './attention-maps';
 export * from './config';
 export * from './data/index';
 export * from './evaluate';
