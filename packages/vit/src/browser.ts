@@ -75,6 +75,7 @@ export * from './report/bar-chart';
 export * from './report/heatmap';
 export * from './report/html';
 export * from './report/line-chart';
+export * from './report/stat-charts';
 export * from './stats/index';
 // The sweep's statistics and report page (writing the files needs Node: the Node entry adds it).
 export * from './sweep-report/sweep-csv';
@@ -88,6 +89,8 @@ export * from './train-step';
 export * from './uptrain-config';
 export * from './uptrain-probes';
 export * from './uptrain-results';
+export * from './uptrain-rows';
+export * from './uptrain-summary';
 export * from './uptrain-variants';
 export * from './variant';
 export * from './vit';

@@ -119,62 +119,6 @@ export const UptrainResultsSchema = v.strictObject({
 });
 export type UptrainResults = v.InferOutput<typeof UptrainResultsSchema>;
 
-/** Mean and (sample) standard deviation over seeds of one (variant, KV heads) cell. */
-export interface RunSummary {
-  variant: UptrainVariant;
-  kvHeads: number;
-  /** KV heads the model really has: '4', or 'min-max (mean x)' per layer for QCQA / AsymGQA. */
-  kvHeadsActual: string;
-  seeds: number;
-  accuracyMean: number;
-  accuracyStd: number;
-  lossMean: number;
-  lossStd: number;
-  params: number;
-  kvBytesPerToken: number;
-  trainSecondsMean: number;
-}
-
-function meanStd(xs: readonly number[]): [number, number] {
-  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-  if (xs.length < 2) return [mean, 0];
-  const v = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1);
-  return [mean, Math.sqrt(v)];
-}
-
-/** Groups runs by (KV heads, variant), in ascending KV heads then the canonical variant order. */
-export function summarizeRuns(runs: readonly VariantRun[]): RunSummary[] {
-  const cells = new Map<string, VariantRun[]>();
-  for (const r of runs) {
-    const key = `${r.kvHeads}\u0000${r.variant}`;
-    const list = cells.get(key);
-    if (list) list.push(r);
-    else cells.set(key, [r]);
-  }
-  const out: RunSummary[] = [];
-  for (const list of cells.values()) {
-    const [accuracyMean, accuracyStd] = meanStd(list.map((r) => r.testAccuracy));
-    const [lossMean, lossStd] = meanStd(list.map((r) => r.testLoss));
-    const [trainSecondsMean] = meanStd(list.map((r) => r.trainSeconds));
-    const first = list[0];
-    out.push({
-      variant: first.variant,
-      kvHeads: first.kvHeads,
-      kvHeadsActual: describeKvHeads(first.kvHeadsPerLayer),
-      seeds: list.length,
-      accuracyMean,
-      accuracyStd,
-      lossMean,
-      lossStd,
-      params: first.params,
-      kvBytesPerToken: first.kvBytesPerToken,
-      trainSecondsMean,
-    });
-  }
-  const order = (v: UptrainVariant) => UPTRAIN_VARIANTS.indexOf(v);
-  return out.sort((a, b) => a.kvHeads - b.kvHeads || order(a.variant) - order(b.variant));
-}
-
 /** '4' when every layer has 4 KV heads, else 'min-max (mean x)'. */
 export function describeKvHeads(perLayer: readonly number[]): string {
   if (perLayer.length === 0) return '?';
@@ -183,38 +127,6 @@ export function describeKvHeads(perLayer: readonly number[]): string {
   if (lo === hi) return String(lo);
   const mean = perLayer.reduce((a, b) => a + b, 0) / perLayer.length;
   return `${lo}-${hi} (mean ${mean.toFixed(2)})`;
-}
-
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-
-function withStd(mean: string, std: string, seeds: number): string {
-  return seeds > 1 ? `${mean} ± ${std}` : mean;
-}
-
-/**
- * The Markdown table printed at the end of `gqa-lab uptrain` (mean ± std when several seeds ran). KV heads are
- * the model's real ones; MHA and MQA, which do not depend on the asked count, appear once.
- */
-export function summaryMarkdown(results: UptrainResults): string {
-  const firstCount = Math.min(...results.runs.map((r) => r.kvHeads));
-  const rows = summarizeRuns(results.runs).filter(
-    (r) => (r.variant !== 'mha' && r.variant !== 'mqa') || r.kvHeads === firstCount,
-  );
-  const header =
-    '| variant | KV heads | test accuracy | test loss | params | KV bytes/token | train time (s) |\n' +
-    '|---|---:|---:|---:|---:|---:|---:|';
-  const lines = rows.map((r) =>
-    [
-      r.variant,
-      r.kvHeadsActual,
-      withStd(pct(r.accuracyMean), pct(r.accuracyStd), r.seeds),
-      withStd(r.lossMean.toFixed(4), r.lossStd.toFixed(4), r.seeds),
-      String(r.params),
-      String(r.kvBytesPerToken),
-      r.trainSecondsMean.toFixed(1),
-    ].join(' | '),
-  );
-  return [header, ...lines.map((l) => `| ${l} |`)].join('\n');
 }
 
 export const CSV_HEADER = [

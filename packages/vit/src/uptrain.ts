@@ -13,7 +13,7 @@ import { evaluate } from './evaluate';
 import { makeOutputFolder } from './output-folder';
 import { renderReport } from './report/html';
 import { loadTimmStateDict } from './timm';
-import { train } from './train';
+import { type StepInfo, type TrainHooks, train } from './train';
 import type { UptrainConfig } from './uptrain-config';
 import { type ExperimentData, loadExperimentData, presetForData } from './uptrain-data';
 import { loadModelFile, NotAModelFileError, saveModelFile } from './uptrain-model-file';
@@ -22,11 +22,12 @@ import {
   type EpochRecord,
   RESULTS_SCHEMA,
   resultsCsv,
-  summaryMarkdown,
+  type StepRecord,
   type UptrainResults,
   type UptrainVariant,
   type VariantRun,
 } from './uptrain-results';
+import { summaryMarkdown } from './uptrain-summary';
 import { convertToVariant, foldWeightedLayers } from './uptrain-variants';
 import { createViT, type ViT } from './vit';
 
@@ -60,7 +61,7 @@ export async function runUptrain(cfg: UptrainConfig, options: UptrainOptions = {
   );
   const loaderOpts = { batchSize: cfg.batchSize, normalize: data.normalize };
   const stepsPerEpoch = Math.floor(data.train.n / cfg.batchSize);
-  const fit = (model: ViT, epochs: number, lr: number, seed: number) =>
+  const fit = (model: ViT, epochs: number, lr: number, seed: number, hooks: TrainHooks = {}) =>
     train(
       model,
       { train: data.train, test: data.test },
@@ -78,6 +79,7 @@ export async function runUptrain(cfg: UptrainConfig, options: UptrainOptions = {
         attentionStep: cfg.fidelity === 'reference' ? 'batchInEpoch' : 'global',
         quiet: !(options.progress ?? true),
       },
+      hooks,
     );
 
   // 1. The MHA model: trained here, or loaded.
@@ -176,7 +178,40 @@ async function loadMhaCheckpoint(
   return { model, meta: { normalize: null } };
 }
 
-type Fit = (model: ViT, epochs: number, lr: number, seed: number) => Promise<{ history: EpochMetricsLike[] }>;
+type Fit = (
+  model: ViT,
+  epochs: number,
+  lr: number,
+  seed: number,
+  hooks?: TrainHooks,
+) => Promise<{ history: EpochMetricsLike[] }>;
+
+/** Points of the per-step curve: enough to show its shape, few enough to keep results.json small. */
+const STEP_CURVE_POINTS = 60;
+
+/**
+ * Records the training loss and accuracy averaged over bins of steps (about STEP_CURVE_POINTS bins): the
+ * bins depend only on the step count, so runs of one config line up seed by seed.
+ */
+function stepCurveRecorder(totalSteps: number): { hooks: TrainHooks; points: StepRecord[] } {
+  const bin = Math.max(1, Math.ceil(totalSteps / STEP_CURVE_POINTS));
+  const points: StepRecord[] = [];
+  let loss = 0;
+  let accuracy = 0;
+  let n = 0;
+  const onStep = (info: StepInfo) => {
+    loss += info.loss;
+    accuracy += info.accuracy;
+    n++;
+    if (info.step % bin === 0 || info.step === totalSteps) {
+      points.push({ step: info.step, trainLoss: loss / n, trainAccuracy: accuracy / n });
+      loss = 0;
+      accuracy = 0;
+      n = 0;
+    }
+  };
+  return { hooks: { onStep }, points };
+}
 
 interface EpochMetricsLike {
   epoch: number;
@@ -214,8 +249,11 @@ async function fineTuneVariant(
   const converted = evaluate(model, data.test, evalOpts);
   const recorder = cfg.telemetry && TRACED.includes(job.variant) ? attachTelemetry(model) : null;
   const t0 = performance.now();
+  const curve = stepCurveRecorder(cfg.epochs * Math.floor(data.train.n / cfg.batchSize));
   const history =
-    cfg.epochs > 0 ? (await fit(model, cfg.epochs, cfg.lr, job.seed)).history.map(toEpochRecord) : [];
+    cfg.epochs > 0
+      ? (await fit(model, cfg.epochs, cfg.lr, job.seed, curve.hooks)).history.map(toEpochRecord)
+      : [];
   const trainSeconds = (performance.now() - t0) / 1000;
   detachTelemetry(model);
   if (job.variant === 'wgqa') foldWeightedLayers(model);
@@ -235,6 +273,7 @@ async function fineTuneVariant(
     kvBytesPerToken: kvHeadsPerLayer.reduce((s, g) => s + 2 * g * (dim / numHeads) * 4, 0),
     trainSeconds,
     history,
+    steps: curve.points,
     traces: recorder ? tracesFrom(recorder, model.config.depth) : [],
   };
 }

@@ -5,13 +5,14 @@ import { heatmap } from '../src/report/heatmap';
 import {
   ablationChart,
   accuracyCharts,
+  costChart,
   curveCharts,
   renderReport,
   telemetryCharts,
 } from '../src/report/html';
 import { lineChart } from '../src/report/line-chart';
 import { esc, heatColour, niceTicks, num } from '../src/report/svg';
-import { summarizeRuns, summaryMarkdown } from '../src/uptrain-results';
+import { summaryMarkdown } from '../src/uptrain-summary';
 import { fixedResults } from './uptrain-fixtures';
 
 const svgCount = (s: string) => (s.match(/<svg /g) ?? []).length;
@@ -20,19 +21,21 @@ describe('report rendering', () => {
   it('is deterministic for fixed results and holds one <svg> per chart', () => {
     const a = renderReport(fixedResults());
     expect(renderReport(fixedResults())).toBe(a);
-    // 2 KV counts x (1 bar chart + 2 curves) + 1 ablation + 2 KV counts x kdgqa x 2 heatmaps.
+    // 2 KV counts x (1 bar chart + 1 epoch-accuracy curve; no per-step curve recorded) + KV heads + KV bytes
+    // + 2 KV counts x kdgqa x 2 heatmaps.
     expect(accuracyCharts(fixedResults())).toHaveLength(2);
-    expect(curveCharts(fixedResults())).toHaveLength(4);
+    expect(curveCharts(fixedResults())).toHaveLength(2);
     expect(ablationChart(fixedResults())).not.toBeNull();
+    expect(costChart(fixedResults())).not.toBeNull();
     expect(telemetryCharts(fixedResults())).toHaveLength(4);
-    expect(svgCount(a)).toBe(11);
+    expect(svgCount(a)).toBe(10);
     expect(a).not.toMatch(/https?:|<script|<link|@import|url\(|src=/i);
     // The config is shown escaped.
     expect(a).toContain('&lt;b&gt;escaped&lt;/b&gt;');
     expect(a).not.toContain('<b>escaped</b>');
   });
 
-  it('draws the bar chart to scale with mean ± std error bars', () => {
+  it('draws the bar chart to scale with error bars', () => {
     const svg = barChart(
       [
         { label: 'a', value: 0.5, error: 0.1 },
@@ -47,24 +50,68 @@ describe('report rendering', () => {
     expect(svg).toContain('<title id="x-title">T</title>');
   });
 
-  it('leaves the ablation out with a single KV-head count', () => {
-    const r = fixedResults();
-    r.runs = r.runs.filter((run) => run.kvHeads === 2);
-    expect(ablationChart(r)).toBeNull();
-    expect(svgCount(renderReport(r))).toBe(1 + 2 + 2);
+  it('accuracy bars start at zero with percent ticks, the unit of the labels above the bars', () => {
+    const [chart] = accuracyCharts(fixedResults());
+    const ticks = [...chart.text.matchAll(/text-anchor="end" dominant-baseline="middle">([^<]*)</g)].map(
+      (m) => m[1],
+    );
+    expect(ticks[0]).toBe('0%');
+    expect(ticks.every((t) => t.endsWith('%'))).toBe(true);
+    expect(chart.text).toMatch(/>8\d\.\d%</); // a bar label in percent
+    // Without yMin, a chart of positive bars starts at zero, as the bar lengths need.
+    const svg = barChart(
+      [
+        { label: 'a', value: 0.64 },
+        { label: 'b', value: 0.66 },
+      ],
+      { id: 'z', title: 'T', yLabel: 'y' },
+    ).text;
+    expect([...svg.matchAll(/dominant-baseline="middle">([^<]*)</g)][0][1]).toBe('0.0');
   });
 
-  it('summarises seeds as mean ± sample std, MHA once, real KV heads', () => {
-    const rows = summarizeRuns(fixedResults().runs);
-    const gqa2 = rows.find((r) => r.variant === 'gqa' && r.kvHeads === 2);
-    expect(gqa2?.seeds).toBe(2);
-    expect(gqa2?.accuracyMean).toBeCloseTo(0.815, 10);
-    expect(gqa2?.accuracyStd).toBeCloseTo(Math.SQRT1_2 * 0.01, 10);
-    const md = summaryMarkdown(fixedResults()).split('\n');
+  it('plots each model at its real KV heads (MHA at all 4 heads, not at the asked 1 and 2) with error bars', () => {
+    const svg = ablationChart(fixedResults())?.text ?? '';
+    const xLabels = [...svg.matchAll(/y="274" text-anchor="middle">([^<]*)</g)].map((m) => m[1]);
+    expect(xLabels).toEqual(['1', '2', '4']);
+    // mha is one point (4 heads): two seeds give it one error bar, and no line of its own.
+    expect(svg).not.toMatch(/<title>mha<\/title>/);
+    expect((svg.match(/<path d="M[\d.]+ [\d.]+V/g) ?? []).length).toBe(5); // mha at 4; gqa, kdgqa at 1 and 2
+  });
+
+  it('draws bands over seeds, and none with one seed', () => {
+    const two = curveCharts(fixedResults())[0].text;
+    expect(two).toContain('fill-opacity="0.18"');
+    const r = fixedResults();
+    r.runs = r.runs.filter((run) => run.seed === 1);
+    expect(curveCharts(r)[0].text).not.toContain('fill-opacity');
+    expect(ablationChart(r)?.text).not.toMatch(/<path d="M[\d.]+ [\d.]+V/);
+  });
+
+  it('leaves the KV-heads chart out when every model has the same KV heads', () => {
+    const r = fixedResults();
+    r.runs = r.runs.filter((run) => run.kvHeads === 2 && run.variant !== 'mha');
+    expect(ablationChart(r)).toBeNull();
+    expect(costChart(r)).toBeNull();
+  });
+
+  it('summary: header with data set, seeds and epochs; accuracy after conversion; paired Δ vs GQA', () => {
+    const r = fixedResults();
+    r.config = { ...r.config, epochs: 2, pretrainEpochs: 3, lr: 0.001, seeds: [1, 2] };
+    const md = summaryMarkdown(r).split('\n');
+    expect(md[0]).toContain('synthetic');
+    expect(md.find((l) => l.startsWith('Seeds: 1, 2 (2)'))).toBeDefined();
+    expect(md[1]).toContain('2 fine-tuning epoch(s)');
+    expect(md.find((l) => l.startsWith('| variant'))).toBe(
+      '| variant | KV heads | after conversion | test accuracy | ± std | 95% CI | Δ vs GQA | p | test loss | params | KV bytes/token | train time (s) |',
+    );
+    // MHA once, at its real 4 KV heads; its accuracy 0.81 / 0.82 against GQA at 1 KV head, 0.76 / 0.77.
     expect(md.filter((l) => l.startsWith('| mha |'))).toEqual([
-      '| mha | 4 | 81.50% ± 0.71% | 0.1850 ± 0.0071 | 1001 | 32 | 1.5 |',
+      '| mha | 4 | 61.50% | 81.50% | 0.71% | [75.15, 87.85] | +5.00 pts [+5.00, +5.00] | p < 0.001 | 0.1850 | 1001 | 32 | 1.5 |',
     ]);
-    expect(md.filter((l) => l.startsWith('| gqa |'))).toHaveLength(2);
+    expect(md.filter((l) => l.startsWith('| gqa |')).map((l) => l.split(' | ')[6])).toEqual([
+      'baseline',
+      'baseline',
+    ]);
   });
 });
 

@@ -72,6 +72,13 @@ describe('runUptrain end to end (tiny model, synthetic data)', () => {
     });
   });
 
+  it('records a per-step training curve (6 steps, one point each)', () => {
+    for (const r of results.runs) {
+      expect(r.steps?.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(r.steps?.every((p) => Number.isFinite(p.trainLoss))).toBe(true);
+    }
+  });
+
   it('folds WGQA into plain GQA (same parameter count) and traces only KDGQA / DGQA', () => {
     for (const kv of [1, 2]) {
       const at = (v: string) => results.runs.find((r) => r.kvHeads === kv && r.variant === v);
@@ -112,15 +119,23 @@ describe('runUptrain end to end (tiny model, synthetic data)', () => {
 
   it('writes one self-contained HTML report with a chart per section and every variant named', async () => {
     const html = await readFile(join(dir, 'report.html'), 'utf8');
-    // 2 accuracy bar charts + 2 x (loss, accuracy) curves + 1 ablation + 2 x 3 traced variants x 2 heatmaps.
-    expect(html.match(/<svg /g)).toHaveLength(2 + 4 + 1 + 12);
-    expect(html.match(/<\/svg>/g)).toHaveLength(19);
+    // 2 accuracy bar charts + 2 per-step loss curves (one epoch: no per-epoch chart) + accuracy vs KV heads
+    // + accuracy vs KV bytes + 2 x 3 traced variants x 2 heatmaps.
+    expect(html.match(/<svg /g)).toHaveLength(2 + 2 + 1 + 1 + 12);
+    expect(html.match(/<\/svg>/g)).toHaveLength(18);
     for (const v of UPTRAIN_VARIANTS) expect(html).toContain(`>${v}<`);
     expect(html).not.toMatch(/https?:|<script|<link|@import|url\(|src=/i);
     const summary = await readFile(join(dir, 'summary.md'), 'utf8');
-    expect(summary.split('\n')[0]).toBe(
-      '| variant | KV heads | test accuracy | test loss | params | KV bytes/token | train time (s) |',
+    const lines = summary.split('\n');
+    expect(lines[0]).toBe(
+      'Up-training on synthetic (synthetic): 96 train / 48 test images; preset vit_micro_patch7_28.',
     );
+    expect(lines).toContain(
+      '| variant | KV heads | after conversion | test accuracy | Δ vs GQA | test loss | params | KV bytes/token | train time (s) |',
+    );
+    // MHA and MQA once (their KV heads do not depend on the asked count), the others at 1 and 2.
+    expect(lines.filter((l) => l.startsWith('| mha | 4 |'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('| kdgqa |'))).toHaveLength(2);
   });
 
   it('saves the pretrained MHA model, which loads back to the same function', async () => {

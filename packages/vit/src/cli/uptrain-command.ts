@@ -1,7 +1,8 @@
 /** `gqa-lab uptrain`: the up-training experiment from flags and an optional JSON config file. */
 import { runUptrain } from '../uptrain';
 import { DEFAULT_UPTRAIN_CONFIG, type UptrainConfig, validateUptrainConfig } from '../uptrain-config';
-import { summaryMarkdown, UPTRAIN_VARIANTS } from '../uptrain-results';
+import { UPTRAIN_VARIANTS } from '../uptrain-results';
+import { summaryMarkdown } from '../uptrain-summary';
 import type { CommandSpec } from './args';
 import { loadCommandConfig, requirePath, usageFromRange } from './common';
 import { flag, switchFlag } from './flag';

@@ -1,11 +1,11 @@
 /** Vertical bar chart with optional error bars: accuracy per variant. */
 import { type Html, html } from './html-template';
-import { colour, type Frame, niceTicks, num, plotHeight, plotWidth, svgOpen, yAxis } from './svg';
+import { colour, type Frame, niceTicks, num, plotHeight, plotWidth, svgOpen, tickLabel, yAxis } from './svg';
 
 export interface Bar {
   label: string;
   value: number;
-  /** Half-height of the error bar (standard deviation); 0 draws none. */
+  /** Half-height of the error bar (e.g. a 95 % confidence half-width); 0 or absent draws none. */
   error?: number;
   /** Colour index (bars of the same variant share a colour across charts). */
   colourIndex?: number;
@@ -17,7 +17,12 @@ export interface BarChartOptions {
   yLabel: string;
   /** Formats the value printed above each bar. */
   format?: (v: number) => string;
-  /** Lower end of the y axis (default: a little under the smallest bar, so differences are visible). */
+  /** Formats the y-axis ticks; give it the unit of `format` (e.g. percentTicks) so axis and labels agree. */
+  tickFormat?: (t: number, ticks: readonly number[]) => string;
+  /**
+   * Lower end of the y axis. Default 0 when no bar is negative: bar lengths then compare honestly, and the
+   * values printed above the bars carry the small differences.
+   */
   yMin?: number;
 }
 
@@ -37,7 +42,7 @@ export function barChart(bars: readonly Bar[], opts: BarChartOptions): Html {
   const hiRaw = highs.length ? Math.max(...highs) : 1;
   const loRaw = lows.length ? Math.min(...lows) : 0;
   const span = Math.max(hiRaw - loRaw, Math.abs(hiRaw) * 0.05, 1e-6);
-  const lo = opts.yMin ?? Math.max(0, loRaw - span * 0.5);
+  const lo = opts.yMin ?? (loRaw >= 0 ? 0 : loRaw - span * 0.1);
   const ticks = niceTicks(lo, hiRaw + span * 0.1);
   const yLo = Math.min(lo, ticks[0]);
   const yHi = Math.max(hiRaw + span * 0.1, ticks[ticks.length - 1]);
@@ -47,7 +52,7 @@ export function barChart(bars: readonly Bar[], opts: BarChartOptions): Html {
     svgOpen(frame, opts.title, opts.id),
     html`<text x="${frame.left}" y="16" font-weight="bold">${opts.title}</text>`,
   ];
-  parts.push(yAxis(frame, ticks, y, opts.yLabel));
+  parts.push(yAxis(frame, ticks, y, opts.yLabel, opts.tickFormat ?? tickLabel));
   bars.forEach((b, i) => {
     const x = frame.left + i * slot + slot * 0.15;
     const w = slot * 0.7;

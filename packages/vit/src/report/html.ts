@@ -1,100 +1,62 @@
 /**
  * The up-training report: ONE self-contained HTML page (inline CSS and SVG, no scripts, fonts or URLs) with
- * accuracy per variant, training curves, the KV-head ablation and KDGQA / DGQA key-norm and allocation heatmaps.
+ * the summary (accuracy after conversion and final, over seeds, and the paired difference from GQA),
+ * accuracy per variant, training curves, accuracy vs real KV heads and vs KV-cache bytes, and KDGQA / DGQA
+ * key-norm and allocation heatmaps. With several seeds every chart shows 95 % intervals.
  */
-import {
-  summarizeRuns,
-  summaryMarkdown,
-  UPTRAIN_VARIANTS,
-  type UptrainResults,
-  type VariantRun,
-} from '../uptrain-results';
-import { barChart } from './bar-chart';
+import { htmlTable, REPORT_STYLE } from '../sweep-report/sweep-html';
+import type { CellGroup } from '../sweep-report/sweep-stats';
+import type { UptrainResults } from '../uptrain-results';
+import { uptrainGroups, uptrainSummaryHeader, uptrainSummaryTable } from '../uptrain-summary';
 import { heatmap } from './heatmap';
 import { type Html, html } from './html-template';
-import { lineChart, type Series } from './line-chart';
+import {
+  accuracyBarChart,
+  accuracyVsKvBytesChart,
+  accuracyVsKvHeadsChart,
+  epochAccuracyChart,
+  stepLossChart,
+} from './stat-charts';
 
-const variantNames: readonly string[] = UPTRAIN_VARIANTS;
-const variantColour = (v: string) => Math.max(0, variantNames.indexOf(v));
+/** The KV-head counts asked for, each with its groups (MHA and MQA, whose count is fixed, in every one). */
+function perAskedCount(results: UptrainResults): [number, CellGroup[]][] {
+  const groups = uptrainGroups(results);
+  const fixed = groups.filter((g) => g.config.variant === 'mha' || g.config.variant === 'mqa');
+  const counts = [...new Set(results.runs.map((r) => r.kvHeads))].sort((a, b) => a - b);
+  return counts.map((kv) => {
+    const own = groups.filter((g) => !fixed.includes(g) && g.config.kvHeads === kv);
+    return [kv, [...fixed, ...own]];
+  });
+}
 
-/** Accuracy per variant at each KV-head count (mean ± std over seeds). */
+/** Final test accuracy per variant at each KV-head count: bars from zero, 95 % intervals with several seeds. */
 export function accuracyCharts(results: UptrainResults): Html[] {
-  const rows = summarizeRuns(results.runs);
-  const counts = [...new Set(rows.map((r) => r.kvHeads))];
-  return counts.map((kv) =>
-    barChart(
-      rows
-        .filter((r) => r.kvHeads === kv)
-        .map((r) => ({
-          label: r.variant,
-          value: r.accuracyMean,
-          error: r.accuracyStd,
-          colourIndex: variantColour(r.variant),
-        })),
-      {
-        id: `accuracy-kv${kv}`,
-        title: `Test accuracy per variant (${kv} KV heads)`,
-        yLabel: 'test accuracy',
-        format: (v) => `${(100 * v).toFixed(1)}%`,
-      },
-    ),
+  return perAskedCount(results).map(([kv, groups]) =>
+    accuracyBarChart(groups, `accuracy-kv${kv}`, `Test accuracy per variant, ${kv} KV heads`),
   );
 }
 
-/** Loss and accuracy per epoch for every variant (first seed), one chart per KV-head count and metric. */
+/**
+ * Per KV-head count: the per-step training loss (binned, with a band over seeds), and the test accuracy per
+ * epoch when there are two epochs or more (a one-epoch run has only its start and end, in the summary).
+ */
 export function curveCharts(results: UptrainResults): Html[] {
-  const firstSeed = new Map<string, VariantRun>();
-  for (const r of results.runs) {
-    const key = `${r.kvHeads}/${r.variant}`;
-    if (!firstSeed.has(key)) firstSeed.set(key, r);
-  }
-  const runs = [...firstSeed.values()];
-  const counts = [...new Set(runs.map((r) => r.kvHeads))].sort((a, b) => a - b);
-  const charts: Html[] = [];
-  for (const kv of counts) {
-    const at = runs.filter((r) => r.kvHeads === kv);
-    for (const [metric, label] of [
-      ['loss', 'loss'],
-      ['accuracy', 'accuracy'],
-    ] as const) {
-      const series: Series[] = at.map((r) => ({
-        name: r.variant,
-        colourIndex: variantColour(r.variant),
-        points: [
-          { x: 0, y: metric === 'loss' ? r.converted.testLoss : r.converted.testAccuracy },
-          ...r.history.map((e) => ({ x: e.epoch, y: metric === 'loss' ? e.testLoss : e.testAccuracy })),
-        ],
-      }));
-      charts.push(
-        lineChart(series, {
-          id: `curve-${metric}-kv${kv}`,
-          title: `Test ${label} per epoch (${kv} KV heads)`,
-          xLabel: 'epoch (0 = right after conversion)',
-          yLabel: `test ${label}`,
-        }),
-      );
-    }
-  }
-  return charts;
+  return perAskedCount(results).flatMap(([kv, groups]) =>
+    [
+      stepLossChart(groups, `curve-steps-kv${kv}`, `Training loss while fine-tuning, ${kv} KV heads`),
+      epochAccuracyChart(groups, `curve-epochs-kv${kv}`, `Test accuracy per epoch, ${kv} KV heads`),
+    ].filter((c): c is Html => c !== null),
+  );
 }
 
-/** Accuracy vs KV heads per variant; null when fewer than two counts ran. */
+/** Accuracy vs the KV heads each model really has (MHA at all its heads, MQA at 1); null with one count. */
 export function ablationChart(results: UptrainResults): Html | null {
-  const rows = summarizeRuns(results.runs);
-  if (new Set(rows.map((r) => r.kvHeads)).size < 2) return null;
-  const variants = UPTRAIN_VARIANTS.filter((v) => rows.some((r) => r.variant === v));
-  const series: Series[] = variants.map((v) => ({
-    name: v,
-    colourIndex: variantColour(v),
-    points: rows.filter((r) => r.variant === v).map((r) => ({ x: r.kvHeads, y: r.accuracyMean })),
-  }));
-  return lineChart(series, {
-    id: 'ablation',
-    title: 'KV-head ablation: test accuracy vs KV heads',
-    xLabel: 'KV heads (log2 scale)',
-    yLabel: 'test accuracy',
-    log2X: true,
-  });
+  return accuracyVsKvHeadsChart(uptrainGroups(results), 'ablation', 'Test accuracy vs KV heads');
+}
+
+/** Accuracy vs KV-cache bytes per token (the cost of each variant); null with one cost. */
+export function costChart(results: UptrainResults): Html | null {
+  return accuracyVsKvBytesChart(uptrainGroups(results), 'cost', 'Test accuracy vs KV-cache bytes per token');
 }
 
 /** Key-norm and allocation heatmaps (rows: layer × KV head, columns: training steps) for runs with traces. */
@@ -121,7 +83,7 @@ export function telemetryCharts(results: UptrainResults): Html[] {
     charts.push(
       heatmap(alloc, {
         id: `alloc-${id}`,
-        title: `${r.variant}: query heads per KV head over training (${r.kvHeads} KV heads)`,
+        title: `${r.variant}: query heads per KV head over training (${r.kvHeads} KV heads, seed ${r.seed})`,
         rowLabels,
         columns,
         xLabel: 'training step',
@@ -129,7 +91,7 @@ export function telemetryCharts(results: UptrainResults): Html[] {
       }),
       heatmap(norms, {
         id: `norms-${id}`,
-        title: `${r.variant}: batch-summed key norms over training (${r.kvHeads} KV heads)`,
+        title: `${r.variant}: batch-summed key norms over training (${r.kvHeads} KV heads, seed ${r.seed})`,
         rowLabels,
         columns,
         xLabel: 'training step',
@@ -140,45 +102,27 @@ export function telemetryCharts(results: UptrainResults): Html[] {
   return charts;
 }
 
-/** The Markdown summary table as an HTML table (each cell escaped by the html template). */
-function markdownTable(md: string): Html {
-  const lines = md.split('\n').filter((_line, i) => i !== 1); // drop the |---| row
-  const cells = (l: string) => l.replace(/^\|\s*|\s*\|$/g, '').split(' | ');
-  const [head, ...body] = lines;
-  const th = cells(head).map((c) => html`<th>${c}</th>`);
-  const trs = body.map((l) => html`<tr>${cells(l).map((c) => html`<td>${c}</td>`)}</tr>\n`);
-  return html`<table><thead><tr>${th}</tr></thead><tbody>\n${trs}</tbody></table>`;
-}
-
-const STYLE = html`body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-td:first-child,th:first-child{text-align:left}figure{display:inline-block;margin:.5em}pre{background:#f6f6f6;padding:.6em;overflow:auto}`;
-
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-
 /**
  * Renders the whole report; deterministic for the same results. Callers pass results validated by
  * parseResults (the report command does), so every number here is finite.
  */
 export function renderReport(results: UptrainResults): string {
-  const { dataset, pretrain } = results;
-  const section = (title: string, charts: readonly Html[], note = '') =>
-    charts.length
-      ? html`<h2>${title}</h2>${note ? html`<p>${note}</p>` : null}\n${charts.map((c, i) => html`${i > 0 ? '\n' : null}<figure>${c}</figure>`)}`
+  const section = (title: string, charts: readonly (Html | null)[], note = '') => {
+    const shown = charts.filter((c): c is Html => c !== null);
+    return shown.length
+      ? html`<h2>${title}</h2>${note ? html`<p>${note}</p>` : null}\n${shown.map((c, i) => html`${i > 0 ? '\n' : null}<figure>${c}</figure>`)}`
       : null;
-  const ablation = ablationChart(results);
+  };
   return html`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>gqa-lab up-training report</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>gqa-lab up-training report</title><style>${REPORT_STYLE}</style></head>
 <body>
 <h1>Up-training MHA to grouped-query variants</h1>
-<p>Dataset <b>${dataset.name}</b> (${dataset.source}): ${dataset.trainSize} train / ${dataset.testSize} test images, ${dataset.classes} classes, ${dataset.channels}x${dataset.imageSize}x${dataset.imageSize}.
-MHA checkpoint: ${pretrain.origin}, test accuracy ${pct(pretrain.testAccuracy)}, test loss ${pretrain.testLoss.toFixed(4)}.
-Total time ${results.totalSeconds.toFixed(1)} s.</p>
+${uptrainSummaryHeader(results).map((line) => html`<p>${line}</p>\n`)}<p>Total time ${results.totalSeconds.toFixed(1)} s.</p>
 <h2>Summary</h2>
-${markdownTable(summaryMarkdown(results))}
+${htmlTable(uptrainSummaryTable(results))}
 ${section('Test accuracy per variant', accuracyCharts(results))}
 ${section('Training curves', curveCharts(results))}
-${section('KV-head ablation', ablation ? [ablation] : [])}
+${section('Accuracy vs KV heads and KV-cache cost', [ablationChart(results), costChart(results)], 'Each model at the KV heads it really has: MHA at all its heads, MQA at 1, QCQA / AsymGQA at their mean over layers.')}
 ${section('Key norms and allocations (KDGQA, DGQA)', telemetryCharts(results), 'Rows are KV heads of each layer (L = layer), columns training steps; the allocation is the number of query heads reading each KV head.')}
 <h2>Configuration</h2>
 <pre>${JSON.stringify(results.config, null, 2)}</pre>

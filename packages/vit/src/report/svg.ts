@@ -87,11 +87,28 @@ export function svgOpen(f: Frame, title: string, id: string): Html {
   return html`<svg id="${id}" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}" role="img" aria-labelledby="${id}-title" font-family="sans-serif" font-size="11"><title id="${id}-title">${title}</title>`;
 }
 
-/** Horizontal grid lines and labels for the y ticks; `y(v)` maps a value to a pixel row. */
-export function yAxis(f: Frame, ticks: readonly number[], y: (v: number) => number, label: string): Html {
+/** Percent tick labels for values that are fractions (0.7 -> '70%'), with the decimals the step needs. */
+export function percentTicks(t: number, ticks: readonly number[]): string {
+  return `${tickLabel(
+    100 * t,
+    ticks.map((x) => 100 * x),
+  )}%`;
+}
+
+/**
+ * Horizontal grid lines and labels for the y ticks; `y(v)` maps a value to a pixel row; `format` writes a
+ * tick (default: as few decimals as the step needs), so the axis can share the unit of the value labels.
+ */
+export function yAxis(
+  f: Frame,
+  ticks: readonly number[],
+  y: (v: number) => number,
+  label: string,
+  format: (t: number, ticks: readonly number[]) => string = tickLabel,
+): Html {
   const lines = ticks.map((t) => {
     const py = num(y(t));
-    return html`<line x1="${f.left}" x2="${f.width - f.right}" y1="${py}" y2="${py}" stroke="#ddd"/><text x="${f.left - 4}" y="${py}" text-anchor="end" dominant-baseline="middle">${tickLabel(t, ticks)}</text>`;
+    return html`<line x1="${f.left}" x2="${f.width - f.right}" y1="${py}" y2="${py}" stroke="#ddd"/><text x="${f.left - 4}" y="${py}" text-anchor="end" dominant-baseline="middle">${format(t, ticks)}</text>`;
   });
   const cy = num(f.top + plotHeight(f) / 2);
   return html`${lines}<text x="12" y="${cy}" text-anchor="middle" transform="rotate(-90 12 ${cy})">${label}</text>`;
