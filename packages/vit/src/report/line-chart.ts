@@ -53,8 +53,12 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): Ht
   const ticks = niceTicks(yMinRaw - pad, yMaxRaw + pad);
   const yLo = Math.min(yMinRaw - pad, ticks[0]);
   const yHi = Math.max(yMaxRaw + pad, ticks[ticks.length - 1]);
+  // A small inset on both sides, so points at the ends of the x range (and their error bars) stay inside.
+  const inset = plotWidth(frame) * 0.04;
   const px = (x: number) =>
-    frame.left + (x1 > x0 ? ((tx(x) - x0) / (x1 - x0)) * plotWidth(frame) : plotWidth(frame) / 2);
+    frame.left +
+    inset +
+    (x1 > x0 ? ((tx(x) - x0) / (x1 - x0)) * (plotWidth(frame) - 2 * inset) : plotWidth(frame) / 2 - inset);
   const py = (v: number) => frame.top + plotHeight(frame) * (1 - (v - yLo) / (yHi - yLo));
   const parts = [
     svgOpen(frame, opts.title, opts.id),

@@ -5,9 +5,10 @@
  */
 import { type Html, html } from '../report/html-template';
 import { PAIRED_TEST } from '../stats/intervals';
+import { panelCharts, sweepPanels } from './sweep-panels';
 import type { SweepResults } from './sweep-row';
 import { groupCells, pairedAgainstBaseline } from './sweep-stats';
-import { groupTable, pairedTable, type TextTable } from './sweep-tables';
+import { costTable, groupTable, pairedTable, type TextTable } from './sweep-tables';
 
 /** A TextTable as an HTML table (every cell escaped by the html template). */
 export function htmlTable(t: TextTable): Html {
@@ -42,6 +43,12 @@ ${htmlTable(groupTable(groups))}
 on the final accuracy. An interval that contains 0 (or p ≥ 0.05) means the sweep cannot tell the two apart.
 With one pair there is no interval and no test.</p>
 ${paired.length ? htmlTable(pairedTable(paired, groups)) : html`<p>No variant shares seeds and settings with a GQA cell.</p>`}
+<h2>Cost: KV-cache bytes per token</h2>
+${htmlTable(costTable(groups))}
+${sweepPanels(groups).map(
+  (panel, i) =>
+    html`<h2>Charts${panel.label ? html` (${panel.label})` : null}</h2>\n${panelCharts(panel, i).map((c) => html`<figure>${c}</figure>\n`)}`,
+)}
 ${failed.length ? html`<h2>Failed cells</h2><table><thead><tr><th>id</th><th>variant</th><th>KV heads</th><th>seed</th><th>attempts</th><th>error</th></tr></thead><tbody>\n${failed}</tbody></table>` : null}
 </body></html>
 `.text;

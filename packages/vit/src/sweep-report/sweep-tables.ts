@@ -97,6 +97,36 @@ export function pairedTable(paired: readonly PairedRow[], groups: readonly CellG
   };
 }
 
+/** The cost table: groups from the smallest KV cache to the largest, with what each keeps of MHA's cache. */
+export function costTable(groups: readonly CellGroup[]): TextTable {
+  const settings = varyingSettings(groups);
+  const mhaBytes = Math.max(
+    0,
+    ...groups.filter((g) => g.config.variant === 'mha').map((g) => g.kvBytesPerToken),
+  );
+  const sorted = [...groups].sort(
+    (a, b) => a.kvBytesPerToken - b.kvBytesPerToken || b.accuracy.mean - a.accuracy.mean,
+  );
+  return {
+    header: [
+      'KV bytes/token',
+      'of MHA cache',
+      'variant',
+      'KV heads',
+      ...settings,
+      `final accuracy (${level})`,
+    ],
+    rows: sorted.map((g) => [
+      String(g.kvBytesPerToken),
+      mhaBytes > 0 ? `${((100 * g.kvBytesPerToken) / mhaBytes).toFixed(1)}%` : '-',
+      g.config.variant,
+      g.kvHeadsActual,
+      ...settings.map((k) => settingValue(g, k)),
+      percentWithInterval(g.accuracy),
+    ]),
+  };
+}
+
 /** The Markdown text of a table. */
 export function markdownOf(t: TextTable): string {
   const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
