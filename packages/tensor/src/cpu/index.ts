@@ -8,6 +8,7 @@ import { kernelTable } from '../kernel-table';
 import type { NDArray } from '../ndarray';
 import { binaryWasm, unaryWasm } from '../wasm/elementwise';
 import { geluBackwardWasm, geluWasm } from '../wasm/gelu';
+import { layerNormBackwardWasm, layerNormWasm } from '../wasm/layer-norm';
 import { logsumexpWasm, softmaxBackwardWasm, softmaxWasm } from '../wasm/softmax';
 import { type KernelTier, resolveKernelTier } from '../wasm/support';
 import { attentionKernel } from './attention';
@@ -94,8 +95,12 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     geluBackward: (x, dy, approximate) =>
       (kernels === 'wasm' ? geluBackwardWasm(x, dy, approximate) : null) ??
       geluBackwardKernel(x, dy, approximate),
-    layerNorm: layerNormKernel,
-    layerNormBackward: layerNormBackwardKernel,
+    // float32 contiguous x (and dy) on the wasm tier, bit-identical to the scalar kernels.
+    layerNorm: (x, w, b, eps) =>
+      (kernels === 'wasm' ? layerNormWasm(x, w, b, eps) : null) ?? layerNormKernel(x, w, b, eps),
+    layerNormBackward: (dy, x, w, mean, rstd, hasBias) =>
+      (kernels === 'wasm' ? layerNormBackwardWasm(dy, x, w, mean, rstd, hasBias) : null) ??
+      layerNormBackwardKernel(dy, x, w, mean, rstd, hasBias),
     // Large calls run on the worker pool by (batch, KV head); shapes too large for the fused kernel's
     // workspace are composed from this backend's kernels.
     attention: (args, keepWeights) =>

@@ -72,7 +72,7 @@ export function layerNormKernel(
  * weight or bias as float64 values in a fresh array, or `fill` (1 or 0) when absent: the row loops then
  * have no branch and read one monomorphic array (x * 1 and x + 0 are exact, but x + 0 turns -0 into +0).
  */
-function affineValues(p: NDArray | null, C: number, fill: number): Float64Array {
+export function affineValues(p: NDArray | null, C: number, fill: number): Float64Array {
   if (p === null) return new Float64Array(C).fill(fill);
   const values = new Float64Array(C);
   for (let j = 0, i = p.offset; j < C; j++, i += p.strides[0]) values[j] = p.data[i];
@@ -108,21 +108,30 @@ export function layerNormBackwardKernel(
   for (let r = 0; r < rows; r++) {
     const mu = M[r];
     const rs = R[r];
-    let sumG = 0;
-    let sumGX = 0;
+    // Two partial sums each, over even and odd columns (as the forward's statistics; the wasm tier's
+    // f64x2 lanes sum in this same order, so both tiers agree bit for bit).
+    let sumG0 = 0;
+    let sumG1 = 0;
+    let sumGX0 = 0;
+    let sumGX1 = 0;
     for (let j = 0, p = starts[0][r], q = starts[1][r]; j < C; j++, p += sx, q += sg) {
       const xh = (X[p] - mu) * rs;
       const gy = G[q];
       const gw = gy * W[j];
       xhat[j] = xh;
       g[j] = gw;
-      sumG += gw;
-      sumGX += gw * xh;
+      if ((j & 1) === 0) {
+        sumG0 += gw;
+        sumGX0 += gw * xh;
+      } else {
+        sumG1 += gw;
+        sumGX1 += gw * xh;
+      }
       dw[j] += gy * xh;
       db[j] += gy;
     }
-    const meanG = sumG / C;
-    const meanGX = sumGX / C;
+    const meanG = (sumG0 + sumG1) / C;
+    const meanGX = (sumGX0 + sumGX1) / C;
     for (let j = 0, o = r * C; j < C; j++) dx[o++] = rs * (g[j] - meanG - xhat[j] * meanGX);
   }
   const toArray = (acc: Float64Array): NDArray => {

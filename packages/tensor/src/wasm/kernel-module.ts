@@ -17,6 +17,7 @@ import {
 import type { FunctionBuilder } from './function-builder';
 import { emitGelu, emitGeluGrad } from './gelu-kernel';
 import { emitGemm } from './gemm-kernel';
+import { emitLayerNorm, emitLayerNormGrad } from './layer-norm-kernel';
 import { buildModule, moduleListing } from './module-builder';
 import { emitExpShift, emitSoftmax, emitSoftmaxGrad } from './softmax-kernel';
 
@@ -50,6 +51,31 @@ export interface Kernels extends BinaryKernels, UnaryKernels {
   softmax_f32(x: number, y: number, rows: number, n: number, ld: number, stats: number): void;
   softmax_grad_f32(y: number, dy: number, dx: number, rows: number, n: number, ld: number): void;
   exp_shift_f32(x: number, rows: number, n: number, ld: number, shift: number): void;
+  layer_norm_f32(
+    x: number,
+    w: number,
+    b: number,
+    out: number,
+    mean: number,
+    rstd: number,
+    rows: number,
+    n: number,
+    eps: number,
+  ): void;
+  layer_norm_grad_f32(
+    x: number,
+    dy: number,
+    w: number,
+    mean: number,
+    rstd: number,
+    dx: number,
+    xhat: number,
+    g: number,
+    dw: number,
+    dbias: number,
+    rows: number,
+    n: number,
+  ): void;
 }
 
 /** Every kernel function of the module, freshly emitted. */
@@ -63,6 +89,8 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitSoftmax(),
     emitSoftmaxGrad(),
     emitExpShift(),
+    emitLayerNorm(),
+    emitLayerNormGrad(),
   ];
 }
 
