@@ -11,9 +11,7 @@ import { takeUnits } from '../src/cpu/matmul-job';
 import { type MatmulPlan, runUnits, tileForThreads, unitCount } from '../src/cpu/matmul-plan';
 import { failedUnits, waitForUnits } from '../src/cpu/unit-counters';
 import { type Backend, fromArray, type KernelTier, type NDArray, Rng, uniform } from '../src/index';
-import { oneThread, oneThreadOf, workersOnly, workersOnlyOf } from './thread-backends';
-
-const pooled = [2, 3, 4].map(workersOnly);
+import { oneThreadOf, workersOnlyOf } from './thread-backends';
 
 /** Operands (batch, M, K) @ (K, N) in the given layouts, values from a seeded generator. */
 function operands(
@@ -142,44 +140,49 @@ describe('matmul threads', () => {
     );
   });
 
-  it('fused attention and its backward are bit-identical on 1 and several threads (units by batch, KV head)', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 20 }),
-        fc.integer({ min: 1, max: 20 }),
-        fc.integer({ min: 1, max: 9 }),
-        fc.boolean(),
-        fc.nat(1000),
-        (B, Hkv, group, T, S, D, keep, seed) => {
-          const Hq = Hkv * group;
-          const rng = new Rng(seed);
-          const q = uniform([B, Hq, T, D], -2, 2, rng);
-          const k = uniform([B, S, Hkv, D], -2, 2, rng).transpose(1, 2); // a non-contiguous view
-          const v = uniform([B, Hkv, S, D], -2, 2, rng);
-          const kvHead = Int32Array.from({ length: Hq }, (_, h) => Math.floor(h / group));
-          const mask = uniform([T, S], 0, 1, rng)
-            .values()
-            .map((x) => (x < 0.2 ? 0 : 1));
-          const m = fromArray(mask, [T, S]);
-          const dOut = uniform([B, Hq, T, D], -1, 1, rng);
-          const run = (be: Backend) => {
-            const args = { q, k, v, kvHead, scale: 0.3, mask: m };
-            const f = be.attention(args, keep);
-            const g = be.attentionBackward(args, f, dOut);
-            return [f.out, f.lse, f.weights, g.dq, g.dk, g.dv].map((x) =>
-              x ? Array.from(x.values()) : null,
-            );
-          };
-          const want = run(oneThread);
-          for (const be of pooled) expect(run(be)).toEqual(want);
-        },
-      ),
-      { numRuns: 25 },
-    );
-  });
+  it.each(['js', 'wasm'] as const)(
+    'fused attention and its backward are bit-identical on 1 and several threads (units by batch, KV head; %s kernels)',
+    (kernels) => {
+      const one = oneThreadOf(kernels);
+      const pool = [2, 3, 4].map(workersOnlyOf(kernels));
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 20 }),
+          fc.integer({ min: 1, max: 20 }),
+          fc.integer({ min: 1, max: 9 }),
+          fc.boolean(),
+          fc.nat(1000),
+          (B, Hkv, group, T, S, D, keep, seed) => {
+            const Hq = Hkv * group;
+            const rng = new Rng(seed);
+            const q = uniform([B, Hq, T, D], -2, 2, rng);
+            const k = uniform([B, S, Hkv, D], -2, 2, rng).transpose(1, 2); // a non-contiguous view
+            const v = uniform([B, Hkv, S, D], -2, 2, rng);
+            const kvHead = Int32Array.from({ length: Hq }, (_, h) => Math.floor(h / group));
+            const mask = uniform([T, S], 0, 1, rng)
+              .values()
+              .map((x) => (x < 0.2 ? 0 : 1));
+            const m = fromArray(mask, [T, S]);
+            const dOut = uniform([B, Hq, T, D], -1, 1, rng);
+            const run = (be: Backend) => {
+              const args = { q, k, v, kvHead, scale: 0.3, mask: m };
+              const f = be.attention(args, keep);
+              const g = be.attentionBackward(args, f, dOut);
+              return [f.out, f.lse, f.weights, g.dq, g.dk, g.dv].map((x) =>
+                x ? Array.from(x.values()) : null,
+              );
+            };
+            const want = run(one);
+            for (const be of pool) expect(run(be)).toEqual(want);
+          },
+        ),
+        { numRuns: 25 },
+      );
+    },
+  );
 
   it('direct and packed paths agree bit for bit when K fits one packed block', () => {
     fc.assert(

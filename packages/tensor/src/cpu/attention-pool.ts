@@ -1,13 +1,18 @@
 /**
  * Fused attention on the worker pool. Units are (batch, KV head) pairs: each computes its query heads'
  * outputs (forward) or its dq rows and its own dk / dv (backward) exactly as on one thread, so results are
- * bit-identical for any thread count. The operands' storages are copied once into the pool's extra shared
+ * bit-identical for any thread count. A float32 job on the wasm tier runs the WebAssembly units (wasm/attention*.ts)
+ * on each thread's own arena. The operands' storages are copied once into the pool's extra shared
  * slots (q, k, v are usually views of one qkv array: one copy), outputs are written there and copied out.
  */
 import type { AttentionArgs, AttentionKernelGrads, AttentionKernelResult } from '../backend';
 import { type AttentionPlan, checkSaved, planAttention } from '../checks/attention';
 import { allocate, type DType, type TypedArray } from '../dtype';
 import { NDArray } from '../ndarray';
+import { forwardGroupWasm } from '../wasm/attention';
+import { backwardGroupWasm } from '../wasm/attention-backward';
+import { attentionLayout } from '../wasm/attention-layout';
+import type { KernelTier } from '../wasm/support';
 import { forwardGroup } from './attention';
 import { backwardGroup } from './attention-backward';
 import { tileLayout } from './attention-scratch';
@@ -36,6 +41,8 @@ export interface AttentionJobMessage {
   readonly job: 'attention' | 'attentionBackward';
   readonly seq: number;
   readonly dtype: DType;
+  /** Which units run: the scalar float64-workspace ones or the WebAssembly ones (float32 only). */
+  readonly kernels: KernelTier;
   readonly kvHead: Int32Array;
   readonly scale: number;
   /** q, k, v, mask, then (backward) out, lse, weights, dOut; null where absent. */
@@ -102,15 +109,21 @@ export function attentionUnits(
   }
   const args: AttentionArgs = { q, k, v, kvHead: m.kvHead, scale: m.scale, mask };
   const plan = planAttention(m.job, args);
-  const tiles = tileLayout(plan);
-  if (tiles === null) throw new Error(`${m.job} pool job: the tiles do not fit the workspace`);
   const Hkv = plan.Hkv;
   const total = plan.B * Hkv;
+  const wasm = m.kernels === 'wasm' ? attentionLayout(plan) : null;
+  const tiles = wasm === null ? tileLayout(plan) : null;
+  if (wasm === null && tiles === null)
+    throw new Error(`${m.job} pool job: the tiles do not fit the workspace`);
   if (m.job === 'attention') {
     const results = { out: o0, lse: o1, weights: o2 };
     return {
       total,
-      run: (u) => forwardGroup(plan, tiles, args, Math.floor(u / Hkv), u % Hkv, results),
+      run: (u) => {
+        const [b, g] = [Math.floor(u / Hkv), u % Hkv];
+        if (wasm !== null) forwardGroupWasm(plan, wasm, args, b, g, results);
+        else if (tiles !== null) forwardGroup(plan, tiles, args, b, g, results);
+      },
     };
   }
   if (out === null || lse === null || dOut === null || o2 === null) {
@@ -120,7 +133,11 @@ export function attentionUnits(
   const grads = { dq: o0, dk: o1, dv: o2 };
   return {
     total,
-    run: (u) => backwardGroup(plan, tiles, args, saved, dOut, Math.floor(u / Hkv), u % Hkv, grads),
+    run: (u) => {
+      const [b, g] = [Math.floor(u / Hkv), u % Hkv];
+      if (wasm !== null) backwardGroupWasm(plan, wasm, args, saved, dOut, b, g, grads);
+      else if (tiles !== null) backwardGroup(plan, tiles, args, saved, dOut, b, g, grads);
+    },
   };
 }
 
@@ -144,14 +161,16 @@ function runAttentionJob(
   kvHead: Int32Array,
   scale: number,
   threading: MatmulThreading,
+  tier: KernelTier,
 ): (TypedArray | null)[] | null {
   const { B, Hq, Hkv, T, S, D, Dv } = plan;
   const units = B * Hkv;
   const macs = B * Hq * T * S * (D + Dv);
-  if (threading.threads < 2 || units < 2 || macs < threading.minMacs || tileLayout(plan) === null)
-    return null;
   const q = arrays[0];
-  if (q === null) return null;
+  if (q === null || threading.threads < 2 || units < 2 || macs < threading.minMacs) return null;
+  // float64 keeps the scalar units; those need the fixed workspace (larger shapes are composed on one thread).
+  const kernels = tier === 'wasm' && q.dtype === 'float32' ? 'wasm' : 'js';
+  if (kernels === 'js' && tileLayout(plan) === null) return null;
   let message: AttentionJobMessage | null = null;
   const ok = runMessageJob(
     units,
@@ -159,7 +178,7 @@ function runAttentionJob(
     threading.callerWorks ?? true,
     (seq) => {
       const shared = shareOperands(arrays, outputLengths, q.dtype, reserveExtra);
-      const m: AttentionJobMessage = { job, seq, dtype: q.dtype, kvHead, scale, ...shared };
+      const m: AttentionJobMessage = { job, seq, dtype: q.dtype, kernels, kvHead, scale, ...shared };
       message = m;
       return { message: m, run: attentionUnits(m, poolBuffers()).run };
     },
@@ -172,12 +191,13 @@ export function attentionOnPool(
   args: AttentionArgs,
   keepWeights: boolean,
   threading: MatmulThreading,
+  tier: KernelTier,
 ): AttentionKernelResult | null {
   const { q, k, v, kvHead, scale, mask } = args;
   const plan = planAttention('attention', args);
   const { B, Hq, T, S, Dv } = plan;
   const sizes = [B * Hq * T * Dv, B * Hq * T, keepWeights ? B * Hq * T * S : null];
-  const outs = runAttentionJob('attention', plan, [q, k, v, mask], sizes, kvHead, scale, threading);
+  const outs = runAttentionJob('attention', plan, [q, k, v, mask], sizes, kvHead, scale, threading, tier);
   if (outs === null || outs[0] === null || outs[1] === null) return null;
   return {
     out: NDArray.of(outs[0], [B, Hq, T, Dv]),
@@ -192,6 +212,7 @@ export function attentionBackwardOnPool(
   saved: AttentionKernelResult,
   dOut: NDArray,
   threading: MatmulThreading,
+  tier: KernelTier,
 ): AttentionKernelGrads | null {
   const op = 'attentionBackward';
   const { q, k, v, kvHead, scale, mask } = args;
@@ -200,7 +221,7 @@ export function attentionBackwardOnPool(
   const { B, Hq, Hkv, T, S, D, Dv } = plan;
   const arrays = [q, k, v, mask, saved.out, saved.lse, saved.weights, dOut];
   const sizes = [B * Hq * T * D, B * Hkv * S * D, B * Hkv * S * Dv];
-  const outs = runAttentionJob(op, plan, arrays, sizes, kvHead, scale, threading);
+  const outs = runAttentionJob(op, plan, arrays, sizes, kvHead, scale, threading, tier);
   if (outs === null || outs[0] === null || outs[1] === null || outs[2] === null) return null;
   return {
     dq: NDArray.of(outs[0], [B, Hq, T, D]),

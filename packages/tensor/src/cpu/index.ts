@@ -6,6 +6,8 @@ import { ARG_REDUCE_OPS, type Backend, BINARY_OPS, COMPARE_OPS, REDUCE_OPS, UNAR
 import { composedAttention, composedAttentionBackward } from '../composed-attention';
 import { kernelTable } from '../kernel-table';
 import type { NDArray } from '../ndarray';
+import { attentionWasm } from '../wasm/attention';
+import { attentionBackwardWasm } from '../wasm/attention-backward';
 import { binaryWasm, unaryWasm } from '../wasm/elementwise';
 import { geluBackwardWasm, geluWasm } from '../wasm/gelu';
 import { layerNormBackwardWasm, layerNormWasm } from '../wasm/layer-norm';
@@ -101,13 +103,15 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     layerNormBackward: (dy, x, w, mean, rstd, hasBias) =>
       (kernels === 'wasm' ? layerNormBackwardWasm(dy, x, w, mean, rstd, hasBias) : null) ??
       layerNormBackwardKernel(dy, x, w, mean, rstd, hasBias),
-    // Large calls run on the worker pool by (batch, KV head); shapes too large for the fused kernel's
-    // workspace are composed from this backend's kernels.
+    // Large calls run on the worker pool by (batch, KV head); float32 on the wasm tier runs the SIMD units;
+    // other shapes too large for the scalar kernel's workspace are composed from this backend's kernels.
     attention: (args, keepWeights) =>
-      attentionOnPool(args, keepWeights, threading) ??
+      attentionOnPool(args, keepWeights, threading, kernels) ??
+      (kernels === 'wasm' ? attentionWasm(args, keepWeights) : null) ??
       attentionKernel(args, keepWeights, () => composedAttention(backend, backend, args)),
     attentionBackward: (args, saved, dOut) =>
-      attentionBackwardOnPool(args, saved, dOut, threading) ??
+      attentionBackwardOnPool(args, saved, dOut, threading, kernels) ??
+      (kernels === 'wasm' ? attentionBackwardWasm(args, saved, dOut) : null) ??
       attentionBackwardKernel(args, saved, dOut, () =>
         composedAttentionBackward(backend, backend, args, saved, dOut),
       ),

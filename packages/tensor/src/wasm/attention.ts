@@ -1,0 +1,117 @@
+/**
+ * Fused attention forward on the WebAssembly tier (float32), the same per-(batch, KV head) structure as
+ * cpu/attention.ts: the KV head's K^T and V are copied into the arena once, then for every query head
+ * mapped to it, in chunks of query rows:
+ *   s = (q * scale) K^T            gemm_f32    (rows, D) @ (D, S)
+ *   mask; p = softmax(s), lse      softmax_f32 (max-subtracted, masked and pad columns -Infinity)
+ *   out = p V                      gemm_f32    (rows, S) @ (S, Dv)
+ * Each unit's results depend only on its inputs (sums in a fixed order), so any split over threads gives
+ * the same bits.
+ */
+import type { AttentionArgs, AttentionKernelResult } from '../backend';
+import { type AttentionPlan, planAttention } from '../checks/attention';
+import { allocate, type TypedArray } from '../dtype';
+import { NDArray } from '../ndarray';
+import {
+  type AttentionLayout,
+  attentionLayout,
+  headRowsIn,
+  headTransposedIn,
+  maskScores,
+  tileOut,
+} from './attention-layout';
+import { GEMM_NR } from './gemm-kernel';
+import { claimArena } from './kernel-module';
+
+const F32 = 4;
+
+/** attention on the wasm tier, or null for float64 (the scalar kernel runs it). */
+export function attentionWasm(args: AttentionArgs, keepWeights: boolean): AttentionKernelResult | null {
+  if (args.q.dtype !== 'float32') return null;
+  const plan = planAttention('attention', args);
+  const layout = attentionLayout(plan);
+  const { B, Hq, Hkv, T, S, Dv } = plan;
+  const out = allocate('float32', B * Hq * T * Dv);
+  const lse = allocate('float32', B * Hq * T);
+  const weights = keepWeights ? allocate('float32', B * Hq * T * S) : null;
+  for (let b = 0; b < B; b++) {
+    for (let g = 0; g < Hkv; g++) forwardGroupWasm(plan, layout, args, b, g, { out, lse, weights });
+  }
+  return {
+    out: NDArray.of(out, [B, Hq, T, Dv]),
+    lse: NDArray.of(lse, [B, Hq, T]),
+    weights: weights ? NDArray.of(weights, [B, Hq, T, S]) : null,
+  };
+}
+
+/** All query heads of KV head g in batch b, into the dense (B, Hq, T, Dv) out, (B, Hq, T) lse, weights. */
+export function forwardGroupWasm(
+  plan: AttentionPlan,
+  w: AttentionLayout,
+  args: AttentionArgs,
+  b: number,
+  g: number,
+  results: { readonly out: TypedArray; readonly lse: TypedArray; readonly weights: TypedArray | null },
+): void {
+  const { q, k, v, scale } = args;
+  const { Hq, T, S, D, Dv } = plan;
+  const { out, lse, weights } = results;
+  const heads = plan.headsOf[g];
+  if (heads.length === 0 || T === 0) return;
+  if (S === 0) {
+    // No keys: the weights are empty, so out stays 0 (an empty matmul) and lse is log(0).
+    for (const h of heads) lse.fill(Number.NEGATIVE_INFINITY, (b * Hq + h) * T, (b * Hq + h + 1) * T);
+    return;
+  }
+  const { arena } = claimArena('attention', w.bytes);
+  const { f32, kernels } = arena;
+  const { Dp, Dvp, Sp, S4 } = w;
+  headTransposedIn(k, b, g, S, D, f32, w.KT, Sp);
+  headRowsIn(v, b, g, 0, S, Dv, f32, w.V, Dvp, 1);
+  for (const h of heads) {
+    for (let t0 = 0; t0 < T; t0 += w.chunk) {
+      const rows = Math.min(w.chunk, T - t0);
+      const row0 = (b * Hq + h) * T + t0;
+      headRowsIn(q, b, h, t0, rows, D, f32, w.Q, Dp, scale);
+      // s: (rows, D) @ K^T (D, Sp), all score panels
+      kernels.gemm_f32(
+        w.Q * F32,
+        Dp * F32,
+        F32,
+        w.KT * F32,
+        Sp * F32,
+        GEMM_NR * F32,
+        w.P * F32,
+        Sp * F32,
+        rows,
+        Sp / GEMM_NR,
+        D,
+        0,
+      );
+      maskScores(plan, b, h, t0, rows, f32, w.P, Sp, S4);
+      kernels.softmax_f32(w.P * F32, w.P * F32, rows, S4, Sp * F32, w.stats * F32);
+      for (let r = 0; r < rows; r++) {
+        // lse = max + log(sum); a fully blocked row (max -Infinity) had 0 subtracted: log(0) = -Infinity.
+        const max = f32[w.stats + 2 * r];
+        lse[row0 + r] = (max === Number.NEGATIVE_INFINITY ? 0 : max) + Math.log(f32[w.stats + 2 * r + 1]);
+      }
+      if (weights) tileOut(f32, w.P, Sp, rows, S, weights, row0 * S, 1);
+      // out: p (rows, S) @ V (S, Dvp)
+      kernels.gemm_f32(
+        w.P * F32,
+        Sp * F32,
+        F32,
+        w.V * F32,
+        Dvp * F32,
+        GEMM_NR * F32,
+        w.O * F32,
+        Dvp * F32,
+        rows,
+        Dvp / GEMM_NR,
+        S,
+        0,
+      );
+      tileOut(f32, w.O, Dvp, rows, Dv, out, row0 * Dv, 1);
+    }
+  }
+}
