@@ -11,6 +11,7 @@ import { attentionBackwardWasm } from '../wasm/attention-backward';
 import { binaryWasm, unaryWasm } from '../wasm/elementwise';
 import { geluBackwardWasm, geluWasm } from '../wasm/gelu';
 import { layerNormBackwardWasm, layerNormWasm } from '../wasm/layer-norm';
+import { reduceWasm } from '../wasm/reduce';
 import { logsumexpWasm, softmaxBackwardWasm, softmaxWasm } from '../wasm/softmax';
 import { type KernelTier, resolveKernelTier } from '../wasm/support';
 import { attentionKernel } from './attention';
@@ -68,7 +69,9 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     compare: kernelTable(COMPARE_OPS, (op) => (a: NDArray, b: NDArray) => compareKernel(op, a, b)),
     reduce: kernelTable(
       REDUCE_OPS,
-      (op) => (x: NDArray, axes: readonly number[], keepdims: boolean) => reduceKernel(op, x, axes, keepdims),
+      (op) => (x: NDArray, axes: readonly number[], keepdims: boolean) =>
+        (kernels === 'wasm' ? reduceWasm(op, x, axes, keepdims) : null) ??
+        reduceKernel(op, x, axes, keepdims),
     ),
     argReduce: kernelTable(
       ARG_REDUCE_OPS,

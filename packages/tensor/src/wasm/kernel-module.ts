@@ -19,6 +19,7 @@ import { emitGelu, emitGeluGrad } from './gelu-kernel';
 import { emitGemm } from './gemm-kernel';
 import { emitLayerNorm, emitLayerNormGrad } from './layer-norm-kernel';
 import { buildModule, moduleListing } from './module-builder';
+import { emitSumLast, emitSumRows } from './reduce-kernel';
 import { emitExpShift, emitSoftmax, emitSoftmaxGrad } from './softmax-kernel';
 
 const PAGE = 65536;
@@ -62,6 +63,8 @@ export interface Kernels extends BinaryKernels, UnaryKernels {
     n: number,
     eps: number,
   ): void;
+  sum_rows_f32(src: number, acc: number, rows: number, n: number): void;
+  sum_last_f32(src: number, out: number, rows: number, n: number): void;
   layer_norm_grad_f32(
     x: number,
     dy: number,
@@ -91,6 +94,8 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitExpShift(),
     emitLayerNorm(),
     emitLayerNormGrad(),
+    emitSumRows(),
+    emitSumLast(),
   ];
 }
 
