@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `gqa-lab`: the command line of the up-training lab. Subcommands train, uptrain, eval, convert and report;
+ * `gqa-lab`: the command line of the up-training lab. Subcommands train, uptrain, eval, convert, report, sweep
+ * and worker;
  * `gqa-lab <command> --help` lists each one's flags. Usage errors exit with 2, other failures with 1.
  */
 import { readFileSync, realpathSync } from 'node:fs';
@@ -10,8 +11,10 @@ import { convertCommand } from './cli/convert-command';
 import { DEVICES, takeDeviceFlag, useDevice } from './cli/device';
 import { evalCommand } from './cli/eval-command';
 import { reportCommand } from './cli/report-command';
+import { sweepCommand } from './cli/sweep-command';
 import { trainCommand } from './cli/train-command';
 import { uptrainCommand } from './cli/uptrain-command';
+import { workerCommand } from './cli/worker-command';
 
 type Command = (argv: readonly string[], print: (s: string) => void) => Promise<void>;
 
@@ -24,6 +27,8 @@ export const COMMANDS: Readonly<Record<string, { run: Command; summary: string }
   eval: { run: evalCommand, summary: 'test loss and accuracy of a model file' },
   convert: { run: convertCommand, summary: 'MHA model file -> a grouped variant model file' },
   report: { run: reportCommand, summary: 'rebuild report.html from results.json' },
+  sweep: { run: sweepCommand, summary: 'a grid of cells on a local pool or a BullMQ queue, with its report' },
+  worker: { run: workerCommand, summary: 'run sweep jobs from a BullMQ queue (any number, any machine)' },
 };
 
 export const MAIN_HELP = [

@@ -42,6 +42,10 @@ export interface UptrainOptions {
   progress?: boolean;
   /** Write the output files (default true). */
   write?: boolean;
+  /** Called with the MHA model once it is trained here (not when loaded); the sweep saves it from here. */
+  onPretrained?: (mha: ViT, normalize: { mean: number[]; std: number[] }) => Promise<void>;
+  /** Called after each variant is fine-tuned and evaluated, with its final model (a sweep cell saves it). */
+  onFineTuned?: (run: VariantRun, model: ViT, normalize: { mean: number[]; std: number[] }) => Promise<void>;
 }
 
 const TRACED: readonly UptrainVariant[] = ['kdgqa', 'dgqa-diff', 'dgqa-ema'];
@@ -101,6 +105,7 @@ export async function runUptrain(cfg: UptrainConfig, options: UptrainOptions = {
     const result = await fit(mha, cfg.pretrainEpochs, cfg.pretrainLr, firstSeed);
     pretrainSeconds = (performance.now() - t0) / 1000;
     pretrainHistory = result.history.map(toEpochRecord);
+    await options.onPretrained?.(mha, data.normalize);
   }
   const mhaEval = evaluate(mha, data.test, loaderOpts);
   log(`MHA: test accuracy ${(100 * mhaEval.accuracy).toFixed(2)}%, loss ${mhaEval.loss.toFixed(4)}`);
@@ -125,7 +130,14 @@ export async function runUptrain(cfg: UptrainConfig, options: UptrainOptions = {
         }
         const heads = variant === 'mha' ? mha.config.numHeads : variant === 'mqa' ? 1 : kvHeads;
         log(`fine-tuning ${variant} (${heads} KV heads, seed ${seed})`);
-        const run = await fineTuneVariant(mha, { variant, kvHeads, seed, calibrationKeys }, cfg, fit, data);
+        const { run, model } = await fineTuneVariant(
+          mha,
+          { variant, kvHeads, seed, calibrationKeys },
+          cfg,
+          fit,
+          data,
+        );
+        await options.onFineTuned?.(run, model, data.normalize);
         log(
           `  ${variant}: test accuracy ${(100 * run.testAccuracy).toFixed(2)}%, ${run.trainSeconds.toFixed(1)} s`,
         );
@@ -237,7 +249,7 @@ async function fineTuneVariant(
   cfg: UptrainConfig,
   fit: Fit,
   data: ExperimentData,
-): Promise<VariantRun> {
+): Promise<{ run: VariantRun; model: ViT }> {
   const { model, groupSizes } = convertToVariant(mha, {
     ...job,
     fidelity: cfg.fidelity,
@@ -260,7 +272,7 @@ async function fineTuneVariant(
   const final = evaluate(model, data.test, evalOpts);
   const { dim, numHeads } = model.config;
   const kvHeadsPerLayer = groupSizes.map((g) => g.length);
-  return {
+  const run: VariantRun = {
     variant: job.variant,
     kvHeads: job.kvHeads,
     kvHeadsPerLayer,
@@ -276,6 +288,7 @@ async function fineTuneVariant(
     steps: curve.points,
     traces: recorder ? tracesFrom(recorder, model.config.depth) : [],
   };
+  return { run, model };
 }
 
 function calibrationBatches(data: ExperimentData, cfg: UptrainConfig) {
