@@ -54,6 +54,7 @@ export {
 export { assertDataset, channelStats, type Dataset, normalizeChannelsInPlace, subset } from './data/dataset';
 export { decompressionStreamGunzip, type Gunzip, isGzip, maybeGunzip } from './data/gzip';
 export { encodeIdx, IDX_TYPES, type IdxData, type IdxTensor, type IdxTypeName, parseIdx } from './data/idx';
+export { limitDataset, trainNormalization } from './data/limit';
 export { type Batch, DataLoader, type DataLoaderOptions } from './data/loader';
 export {
   decodeIdxImages,
@@ -72,9 +73,11 @@ export * from './model-file-codec';
 export * from './patchify';
 export * from './presets';
 export * from './report/bar-chart';
+export * from './report/confusion-matrix';
 export * from './report/heatmap';
 export * from './report/html';
 export * from './report/line-chart';
+export * from './report/map-grid';
 export * from './report/stat-charts';
 export * from './stats/index';
 // The sweep's statistics and report page (writing the files needs Node: the Node entry adds it).

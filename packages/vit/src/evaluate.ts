@@ -19,6 +19,21 @@ export interface EvaluateOptions {
   normalize?: { mean: readonly number[]; std: readonly number[] };
   /** Passed to forward (attention policies that depend on the step). */
   step?: number;
+  /** Also count (true class, predicted class) pairs into a confusion matrix. */
+  confusion?: boolean;
+}
+
+/** The predicted class of each row of `logits` (B, K): the first maximum. */
+export function argmaxRows(logits: NDArray): Int32Array {
+  const [b, k] = logits.shape;
+  const v = logits.values();
+  const out = new Int32Array(b);
+  for (let i = 0; i < b; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (v[i * k + j] > v[i * k + best]) best = j;
+    out[i] = best;
+  }
+  return out;
 }
 
 /** Number of rows of `logits` (B, K) whose largest entry is at the label (first maximum wins). */
@@ -39,23 +54,31 @@ export function evaluate(
   model: ImageClassifier,
   dataset: Dataset,
   opts: EvaluateOptions,
-): { loss: number; accuracy: number } {
+): { loss: number; accuracy: number; confusion?: number[][] } {
   if (dataset.n === 0) throw new RangeError(`evaluate(${dataset.name}): the dataset is empty`);
   const loader = new DataLoader(dataset, { batchSize: opts.batchSize, normalize: opts.normalize });
   const wasTraining = model.training;
   model.eval();
   let lossSum = 0;
   let correct = 0;
+  const K = dataset.classes.length;
+  // confusion[t][p]: test images of class t predicted as p.
+  const confusion = opts.confusion ? Array.from({ length: K }, () => new Array<number>(K).fill(0)) : null;
   try {
     noGrad(() => {
       for (const { images, labels } of loader.epoch(0)) {
         const logits = model.forward(images, { step: opts.step }); // (B, K)
         lossSum += crossEntropy(logits, labels, { reduction: 'sum' }).item();
         correct += countCorrect(logits.data, labels);
+        if (confusion) {
+          const predicted = argmaxRows(logits.data);
+          for (let i = 0; i < predicted.length; i++) confusion[labels[i]][predicted[i]]++;
+        }
       }
     });
   } finally {
     model.train(wasTraining);
   }
-  return { loss: lossSum / dataset.n, accuracy: correct / dataset.n };
+  const metrics = { loss: lossSum / dataset.n, accuracy: correct / dataset.n };
+  return confusion ? { ...metrics, confusion } : metrics;
 }

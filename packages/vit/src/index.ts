@@ -11,9 +11,11 @@ export * from './presets';
 export * from './progress';
 // The up-training experiment and its report (the `gqa-lab` CLI itself is src/cli.ts, run through bin/gqa-lab.mjs).
 export * from './report/bar-chart';
+export * from './report/confusion-matrix';
 export * from './report/heatmap';
 export * from './report/html';
 export * from './report/line-chart';
+export * from './report/map-grid';
 export * from './report/stat-charts';
 export * from './stats/index';
 export * from './sweep-report/index';

@@ -4,15 +4,17 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Rng } from '@gqa-lab/tensor';
 import type { ViTConfig } from './config';
 import { loadBuiltinFashionMnist } from './data/builtin';
 import { loadCifar10, loadCifar100 } from './data/cifar-files';
-import { channelStats, type Dataset, subset } from './data/dataset';
+import type { Dataset } from './data/dataset';
+import { limitDataset, trainNormalization } from './data/limit';
 import { loadMnistLike } from './data/mnist';
 import { pathExists } from './data/node-io';
 import { VIT_PRESET_NAMES, vitPreset } from './presets';
 import type { DatasetInfo } from './uptrain-results';
+
+export { limitDataset } from './data/limit';
 
 export interface ExperimentData {
   train: Dataset;
@@ -20,16 +22,6 @@ export interface ExperimentData {
   info: DatasetInfo;
   /** Train-set channel statistics, for the loaders' normalisation. */
   normalize: { mean: number[]; std: number[] };
-}
-
-/** Images are chosen by this fixed seed, so runs with different seeds see the same subset. */
-const SUBSET_SEED = 20240815;
-
-/** A seeded subset of at most `limit` samples (the whole set when limit is null or not smaller). */
-export function limitDataset(ds: Dataset, limit: number | null): Dataset {
-  if (limit === null || limit >= ds.n) return ds;
-  const order = new Rng(SUBSET_SEED).permutation(ds.n).subarray(0, limit);
-  return subset(ds, order, `${ds.name}[${limit}]`);
 }
 
 /** Loads the train and test splits of `dir` by what it holds: CIFAR-10, CIFAR-100 or MNIST-style IDX files. */
@@ -75,11 +67,10 @@ export async function loadExperimentData(
   }
   const train = limitDataset(loaded.train, trainLimit);
   const test = limitDataset(loaded.test, testLimit);
-  const stats = channelStats(train);
   return {
     train,
     test,
-    normalize: { mean: stats.mean, std: stats.std.map((s) => (s > 0 ? s : 1)) },
+    normalize: trainNormalization(train),
     info: {
       name: loaded.train.name.replace(/:train$/, ''),
       source: loaded.source,

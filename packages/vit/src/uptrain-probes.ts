@@ -5,8 +5,11 @@
 import { add, concat, expand, noGrad, Tensor } from '@gqa-lab/autograd';
 import { TelemetryRecorder } from '@gqa-lab/gqa';
 import { NDArray } from '@gqa-lab/tensor';
-import type { LayerTrace } from './uptrain-results';
+import type { LayerTrace, UptrainVariant } from './uptrain-results';
 import type { ViT } from './vit';
+
+/** The variants whose allocation changes while they train: their key norms and allocations are traced. */
+export const TRACED_VARIANTS: readonly UptrainVariant[] = ['kdgqa', 'dgqa-diff', 'dgqa-ema'];
 
 /**
  * Runs the blocks of `model` (eval mode, no gradients) over `batches` of images (B, C, H, W) and returns, per

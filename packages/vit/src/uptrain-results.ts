@@ -15,6 +15,14 @@ export const UPTRAIN_VARIANTS = [...VARIANT_KINDS, 'qcqa', 'asymgqa'] as const;
 
 export type UptrainVariant = (typeof UPTRAIN_VARIANTS)[number];
 
+/** K and V bytes cached per token (float32), summed over layers with `kvHeadsPerLayer[l]` KV heads of width dim / numHeads. */
+export function kvCacheBytesPerToken(
+  kvHeadsPerLayer: readonly number[],
+  config: { dim: number; numHeads: number },
+): number {
+  return kvHeadsPerLayer.reduce((s, g) => s + 2 * g * (config.dim / config.numHeads) * 4, 0);
+}
+
 export const RESULTS_SCHEMA = 'gqa-lab/uptrain-results@1';
 
 const finite = v.pipe(v.number(), v.finite());

@@ -17,9 +17,10 @@ import { type StepInfo, type TrainHooks, train } from './train';
 import type { UptrainConfig } from './uptrain-config';
 import { type ExperimentData, loadExperimentData, presetForData } from './uptrain-data';
 import { loadModelFile, NotAModelFileError, saveModelFile } from './uptrain-model-file';
-import { attachTelemetry, captureKeys, detachTelemetry, tracesFrom } from './uptrain-probes';
+import { attachTelemetry, captureKeys, detachTelemetry, TRACED_VARIANTS, tracesFrom } from './uptrain-probes';
 import {
   type EpochRecord,
+  kvCacheBytesPerToken,
   RESULTS_SCHEMA,
   resultsCsv,
   type StepRecord,
@@ -47,8 +48,6 @@ export interface UptrainOptions {
   /** Called after each variant is fine-tuned and evaluated, with its final model (a sweep cell saves it). */
   onFineTuned?: (run: VariantRun, model: ViT, normalize: { mean: number[]; std: number[] }) => Promise<void>;
 }
-
-const TRACED: readonly UptrainVariant[] = ['kdgqa', 'dgqa-diff', 'dgqa-ema'];
 
 /** Runs the whole experiment; see the file comment. Deterministic for a given config on the CPU. */
 export async function runUptrain(cfg: UptrainConfig, options: UptrainOptions = {}): Promise<UptrainResults> {
@@ -259,7 +258,7 @@ async function fineTuneVariant(
   });
   const evalOpts = { batchSize: cfg.batchSize, normalize: data.normalize };
   const converted = evaluate(model, data.test, evalOpts);
-  const recorder = cfg.telemetry && TRACED.includes(job.variant) ? attachTelemetry(model) : null;
+  const recorder = cfg.telemetry && TRACED_VARIANTS.includes(job.variant) ? attachTelemetry(model) : null;
   const t0 = performance.now();
   const curve = stepCurveRecorder(cfg.epochs * Math.floor(data.train.n / cfg.batchSize));
   const history =
@@ -270,7 +269,6 @@ async function fineTuneVariant(
   detachTelemetry(model);
   if (job.variant === 'wgqa') foldWeightedLayers(model);
   const final = evaluate(model, data.test, evalOpts);
-  const { dim, numHeads } = model.config;
   const kvHeadsPerLayer = groupSizes.map((g) => g.length);
   const run: VariantRun = {
     variant: job.variant,
@@ -282,7 +280,7 @@ async function fineTuneVariant(
     testAccuracy: final.accuracy,
     testLoss: final.loss,
     params: model.numParameters(),
-    kvBytesPerToken: kvHeadsPerLayer.reduce((s, g) => s + 2 * g * (dim / numHeads) * 4, 0),
+    kvBytesPerToken: kvCacheBytesPerToken(kvHeadsPerLayer, model.config),
     trainSeconds,
     history,
     steps: curve.points,

@@ -65,6 +65,7 @@ export { loadCifar10, loadCifar100 } from './cifar-files';
 export { assertDataset, channelStats, type Dataset, normalizeChannelsInPlace, subset } from './dataset';
 export { decompressionStreamGunzip, type Gunzip, isGzip, maybeGunzip } from './gzip';
 export { encodeIdx, IDX_TYPES, type IdxData, type IdxTensor, type IdxTypeName, parseIdx } from './idx';
+export { trainNormalization } from './limit';
 export { type Batch, DataLoader, type DataLoaderOptions } from './loader';
 export {
   decodeIdxImages,
