@@ -5,6 +5,7 @@
  *   denom = sqrt(v) / sqrt(1 - b2^t) + eps;  p -= (lr / (1 - b1^t)) m / denom
  * AdamW first shrinks p by (1 - lr * weightDecay).
  */
+import { adamUpdateWasm, type KernelTier, resolveKernelTier } from '@gqa-lab/tensor';
 import type { Parameter } from '../parameter';
 import { type FloatArray, Optimizer, type ParamGroupSpec } from './optimizer';
 
@@ -27,6 +28,12 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
   };
   /** True for AdamW: weight decay shrinks the parameter instead of joining the gradient. */
   protected abstract readonly decoupled: boolean;
+  /**
+   * The kernel tier of the update: 'wasm' runs float32 parameters (without amsgrad) through one SIMD
+   * kernel (tensor's adamUpdateWasm), bit-identical to the loop below, which runs everything else.
+   * GQA_KERNELS or the best available, as the CPU backend picks it.
+   */
+  protected readonly kernels: KernelTier = resolveKernelTier();
   protected validateGroup(g: AdamHyper): void {
     const name = this.label;
     const [b1, b2] = g.betas;
@@ -56,6 +63,27 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
     const shrink = 1 - lr * wd;
     const { expAvg: m, expAvgSq: v } = s;
     const vMax = g.amsgrad ? s.maxExpAvgSq : undefined;
+    if (
+      this.kernels === 'wasm' &&
+      !vMax &&
+      param instanceof Float32Array &&
+      grad instanceof Float32Array &&
+      m instanceof Float32Array &&
+      v instanceof Float32Array
+    ) {
+      const decay = wd === 0 ? 'none' : this.decoupled ? 'decoupled' : 'coupled';
+      adamUpdateWasm(param, grad, m, v, {
+        decay,
+        shrink,
+        weightDecay: wd,
+        beta1: b1,
+        beta2: b2,
+        stepSize,
+        bc2Sqrt,
+        eps,
+      });
+      return s;
+    }
     for (let i = 0; i < n; i++) {
       let gi = grad[i];
       if (wd !== 0) {

@@ -27,8 +27,9 @@ import { castKernel, concatKernel, copyKernel, padKernel, whereKernel } from './
 import { logsumexpKernel, softmaxBackwardKernel, softmaxKernel } from './softmax';
 import { unaryKernel } from './unary';
 
+export { type AdamScalars, adamUpdateWasm } from '../wasm/adam';
 export { kernelListing } from '../wasm/kernel-module';
-export { type KernelTier, wasmSimdSupported } from '../wasm/support';
+export { type KernelTier, resolveKernelTier, wasmSimdSupported } from '../wasm/support';
 export { erf } from './erf';
 
 export { defaultThreading, type MatmulThreading } from './matmul';

@@ -6,6 +6,7 @@
  * matmul's fixed-array micro-kernel depends on; see bench/README.md) and no shared memory is needed.
  */
 
+import { emitAdam } from './adam-kernel';
 import {
   emitBinary,
   emitUnary,
@@ -64,6 +65,22 @@ export interface Kernels extends BinaryKernels, UnaryKernels {
     eps: number,
   ): void;
   sum_rows_f32(src: number, acc: number, rows: number, n: number): void;
+  adam_f32(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    mode: number,
+    shrink: number,
+    wd: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    stepSize: number,
+    bc2Sqrt: number,
+    eps: number,
+  ): void;
   sum_last_f32(src: number, out: number, rows: number, n: number): void;
   layer_norm_grad_f32(
     x: number,
@@ -96,6 +113,7 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitLayerNormGrad(),
     emitSumRows(),
     emitSumLast(),
+    emitAdam(),
   ];
 }
 
