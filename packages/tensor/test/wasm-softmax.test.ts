@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend, fromArray, kernelListing, type NDArray } from '../src/index';
 import { FunctionBuilder } from '../src/wasm/function-builder';
+import { arenaWithRoom } from '../src/wasm/kernel-module';
 import { buildModule } from '../src/wasm/module-builder';
 import { emitExpShift, emitSoftmax, emitSoftmaxGrad } from '../src/wasm/softmax-kernel';
 import { expF32x4 } from '../src/wasm/vector-math';
@@ -111,6 +112,36 @@ describe('wasm softmax kernels', () => {
         expectNear(wasm.logsumexp(x, x.rank - 1, true), js.logsumexp(x, x.rank - 1, true), 1e-6, 1e-6);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("softmax_f32 and exp_shift_f32 overwrite a row's pad lanes (n .. n rounded up to 4) whatever they held", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 23 }), fc.nat(1000), (n, seed) => {
+        const arena = arenaWithRoom(1 << 16);
+        const f = arena.f32;
+        const ld = Math.ceil(n / 4) * 4 + 4; // a row stride with room past the pads
+        const vals = Array.from({ length: 2 * n }, (_, i) => Math.fround(((i * 37 + seed) % 19) - 9));
+        for (let r = 0; r < 2; r++) {
+          f.set(vals.slice(r * n, (r + 1) * n), r * ld);
+          f.fill(Number.NaN, r * ld + n, (r + 1) * ld); // garbage where the pads go
+        }
+        arena.kernels.softmax_f32(0, 0, 2, n, ld * 4, 4096);
+        for (let r = 0; r < 2; r++) {
+          const row = vals.slice(r * n, (r + 1) * n);
+          const max = Math.max(...row);
+          const sum = row.reduce((s, x) => s + Math.exp(x - max), 0);
+          for (let j = 0; j < n; j++)
+            expect(Math.abs(f[r * ld + j] - Math.exp(row[j] - max) / sum)).toBeLessThan(1e-6);
+          expect(f[1024 + 2 * r]).toBe(max);
+        }
+        for (let r = 0; r < 2; r++) f.fill(Number.NaN, r * ld + n, (r + 1) * ld);
+        f[8192] = 0;
+        f[8193] = 0;
+        arena.kernels.exp_shift_f32(0, 2, n, ld * 4, 8192 * 4);
+        for (let j = n; j < Math.ceil(n / 4) * 4; j++) expect(f[j]).toBe(0);
+      }),
+      { numRuns: 60 },
     );
   });
 

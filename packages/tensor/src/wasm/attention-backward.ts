@@ -170,7 +170,7 @@ function recomputeP(
   rows: number,
 ): void {
   const { f32, kernels } = arena;
-  const { Dp, Sp, S4 } = w;
+  const { Dp, Sp } = w;
   kernels.gemm_f32(
     w.Q * F32,
     Dp * F32,
@@ -185,6 +185,6 @@ function recomputeP(
     plan.D,
     0,
   );
-  maskScores(plan, b, h, t0, rows, f32, w.P, Sp, S4);
-  kernels.exp_shift_f32(w.P * F32, rows, S4, Sp * F32, w.L * F32);
+  maskScores(plan, b, h, t0, rows, f32, w.P, Sp);
+  kernels.exp_shift_f32(w.P * F32, rows, plan.S, Sp * F32, w.L * F32);
 }

@@ -122,10 +122,7 @@ export function tileOut(
   }
 }
 
-/**
- * Score rows [at + r * ld, + S4) for query rows t0 .. t0 + rows of head h: -Infinity where the mask is 0,
- * and in the pad columns S .. S4 (so the softmax gives them weight 0).
- */
+/** Score rows at + r * ld for query rows t0 .. t0 + rows of head h: -Infinity where the mask is 0. */
 export function maskScores(
   plan: AttentionPlan,
   b: number,
@@ -135,10 +132,8 @@ export function maskScores(
   scores: Float32Array,
   at: number,
   ld: number,
-  S4: number,
 ): void {
   const { S, mask } = plan;
-  for (let r = 0; r < rows; r++) scores.fill(Number.NEGATIVE_INFINITY, at + r * ld + S, at + r * ld + S4);
   if (mask === null) return;
   const [sb, sh, st, ss] = mask.view.strides;
   const data = mask.data;

@@ -65,7 +65,7 @@ export function forwardGroupWasm(
   }
   const { arena } = claimArena('attention', w.bytes);
   const { f32, kernels } = arena;
-  const { Dp, Dvp, Sp, S4 } = w;
+  const { Dp, Dvp, Sp } = w;
   headTransposedIn(k, b, g, S, D, f32, w.KT, Sp);
   headRowsIn(v, b, g, 0, S, Dv, f32, w.V, Dvp, 1);
   for (const h of heads) {
@@ -88,8 +88,8 @@ export function forwardGroupWasm(
         D,
         0,
       );
-      maskScores(plan, b, h, t0, rows, f32, w.P, Sp, S4);
-      kernels.softmax_f32(w.P * F32, w.P * F32, rows, S4, Sp * F32, w.stats * F32);
+      maskScores(plan, b, h, t0, rows, f32, w.P, Sp);
+      kernels.softmax_f32(w.P * F32, w.P * F32, rows, S, Sp * F32, w.stats * F32);
       for (let r = 0; r < rows; r++) {
         // lse = max + log(sum); a fully blocked row (max -Infinity) had 0 subtracted: log(0) = -Infinity.
         const max = f32[w.stats + 2 * r];

@@ -4,17 +4,10 @@
  */
 
 import type { TypedArray } from '../dtype';
-import type { NDArray } from '../ndarray';
 
 /** n rounded up to a multiple of m. */
 export function roundUp(n: number, m: number): number {
   return Math.ceil(n / m) * m;
-}
-
-/** The storage of x as a float32 subarray when x is float32 and stored contiguously, else null. */
-export function contiguousF32(x: NDArray): Float32Array | null {
-  if (x.dtype !== 'float32' || !x.isContiguous || !(x.data instanceof Float32Array)) return null;
-  return x.data.subarray(x.offset, x.offset + x.size);
 }
 
 /** Rows of n floats from `src` into `dst` at float index `at`, ld floats apart, each padded with `pad`. */

@@ -1,7 +1,7 @@
 /**
- * Row softmax kernels, emitted as WebAssembly SIMD. Each works on `rows` rows of n floats (n a multiple of
- * 4: callers pad a row with -Infinity for softmax, 0 for its backward), rows `ld` bytes apart, four lanes
- * at a time. Row sums are four lane partial sums in column order, then (l0 + l1) + (l2 + l3): a fixed
+ * Row softmax kernels, emitted as WebAssembly SIMD. Each works on `rows` rows of n floats, rows `ld` bytes
+ * apart, four lanes at a time: softmax_f32 and exp_shift_f32 first set a row's lanes n .. n rounded up to 4
+ * to -Infinity (weight 0); softmax_grad_f32 takes n a multiple of 4 with pads 0 in y (they add nothing). Row sums are four lane partial sums in column order, then (l0 + l1) + (l2 + l3): a fixed
  * order, so a row's result never depends on which thread or block computes it.
  *   softmax_f32:      y = exp(x - max) / sum(exp(x - max)); stats[r] = (max, sum)  (y may be x)
  *   softmax_grad_f32: dx = y (dy - sum(y dy))                                     (dx may be y or dy)
@@ -20,11 +20,28 @@ function addr(f: FunctionBuilder, row: Local, at: Local): FunctionBuilder {
   return f.get(row).get(at).op('i32.add');
 }
 
+/** bytes = 4 * (n rounded up to 4); x[n .. that) = -Infinity (the row at `x`, scratch byte index `j`). */
+function padRow(f: FunctionBuilder, x: Local, n: Local, bytes: Local, j: Local): void {
+  f.get(n).i32(4).op('i32.mul').set(j);
+  f.block('pad_done', () => {
+    f.loop('pad', () => {
+      f.get(j).get(bytes).op('i32.ge_s').brIf('pad_done');
+      f.get(x).get(j).op('i32.add').f32(Number.NEGATIVE_INFINITY).mem('f32.store');
+      f.get(j).i32(4).op('i32.add').set(j).br('pad');
+    });
+  });
+}
+
+/** bytes = 4 * (n rounded up to a multiple of 4). */
+function paddedBytes(f: FunctionBuilder, n: Local, bytes: Local): void {
+  f.get(n).i32(3).op('i32.add').i32(-4).op('i32.and').i32(4).op('i32.mul').set(bytes);
+}
+
 function expScratch(f: FunctionBuilder) {
   return { n: f.local('exp_n', 'v128'), r: f.local('exp_r', 'v128'), low: f.local('exp_low', 'v128') };
 }
 
-/** `softmax_f32(x, y, rows, n, ld, stats)`: byte addresses x, y, stats (2 floats a row), n floats a row. */
+/** `softmax_f32(x, y, rows, n, ld, stats)`: byte addresses x, y, stats (2 floats a row), n floats a row (x's pads are set). */
 export function emitSoftmax(): FunctionBuilder {
   const f = new FunctionBuilder('softmax_f32', {
     x: 'i32',
@@ -35,12 +52,13 @@ export function emitSoftmax(): FunctionBuilder {
     stats: 'i32',
   });
   const [x, y, rows, n, ld, stats] = f.params;
-  const [left, at, bytes] = ['left', 'at', 'bytes'].map((name) => f.local(name, 'i32'));
+  const [left, at, bytes, j] = ['left', 'at', 'bytes', 'j'].map((name) => f.local(name, 'i32'));
   const [vmax, vsum, v] = ['vmax', 'vsum', 'v'].map((name) => f.local(name, 'v128'));
   const m = f.local('m', 'f32');
   const scratch = expScratch(f);
-  f.get(n).i32(4).op('i32.mul').set(bytes);
+  paddedBytes(f, n, bytes);
   countedLoop(f, 'row', rows, left, () => {
+    padRow(f, x, n, bytes, j);
     // m = max over the row; stats[0] = m
     splat(f, Number.NEGATIVE_INFINITY).set(vmax);
     vectorLoop(f, 'max', bytes, at, () => {
@@ -107,7 +125,7 @@ export function emitSoftmaxGrad(): FunctionBuilder {
   return f;
 }
 
-/** `exp_shift_f32(x, rows, n, ld, shift)`: x = exp(x - shift[r]) in place, shift one float per row. */
+/** `exp_shift_f32(x, rows, n, ld, shift)`: x = exp(x - shift[r]) in place (pads give 0), shift one float per row. */
 export function emitExpShift(): FunctionBuilder {
   const f = new FunctionBuilder('exp_shift_f32', {
     x: 'i32',
@@ -117,11 +135,12 @@ export function emitExpShift(): FunctionBuilder {
     shift: 'i32',
   });
   const [x, rows, n, ld, shift] = f.params;
-  const [left, at, bytes] = ['left', 'at', 'bytes'].map((name) => f.local(name, 'i32'));
+  const [left, at, bytes, j] = ['left', 'at', 'bytes', 'j'].map((name) => f.local(name, 'i32'));
   const [vs, v] = ['vshift', 'v'].map((name) => f.local(name, 'v128'));
   const scratch = expScratch(f);
-  f.get(n).i32(4).op('i32.mul').set(bytes);
+  paddedBytes(f, n, bytes);
   countedLoop(f, 'row', rows, left, () => {
+    padRow(f, x, n, bytes, j);
     f.get(shift).mem('v128.load32_splat').set(vs);
     vectorLoop(f, 'exp', bytes, at, () => {
       load(f, x, at).get(vs).op('f32x4.sub').set(v);

@@ -8,7 +8,8 @@ import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
 import { normalizeAxis, reducedShape, sizeOf } from '../shape';
 import { claimArena } from './kernel-module';
-import { contiguousF32, roundUp, rowsIn, rowsOut } from './row-io';
+import { contiguousF32 } from './operands';
+import { roundUp, rowsIn, rowsOut } from './row-io';
 
 const F32 = 4;
 
@@ -28,7 +29,7 @@ function runSoftmax(src: Float32Array, n: number, rows: number, ld: number) {
   const statsAt = rows * ld * F32;
   const { arena } = claimArena('softmax', statsAt + 2 * rows * F32);
   rowsIn(src, n, arena.f32, 0, ld, Number.NEGATIVE_INFINITY);
-  arena.kernels.softmax_f32(0, 0, rows, ld, ld * F32, statsAt);
+  arena.kernels.softmax_f32(0, 0, rows, n, ld * F32, statsAt);
   return { f32: arena.f32, statsAt: statsAt / F32 };
 }
 
