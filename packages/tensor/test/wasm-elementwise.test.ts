@@ -11,6 +11,7 @@ import { unaryKernel } from '../src/cpu/unary';
 import { fromArray, type NDArray, Rng } from '../src/index';
 import { binaryWasm, unaryWasm } from '../src/wasm/elementwise';
 import { emitBinary, emitUnary, SIMD_BINARY_OPS, SIMD_UNARY_OPS } from '../src/wasm/elementwise-kernel';
+import { kernelFunctions, kernelModuleBytes } from '../src/wasm/kernel-module';
 import { buildModule } from '../src/wasm/module-builder';
 
 const SPECIAL = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40, -3e38];
@@ -38,6 +39,13 @@ describe('element-wise wasm kernels', () => {
       expect(WebAssembly.validate(buildModule([emitBinary(op)], { minPages: 1 }))).toBe(true);
     for (const op of SIMD_UNARY_OPS)
       expect(WebAssembly.validate(buildModule([emitUnary(op)], { minPages: 1 }))).toBe(true);
+  });
+
+  it('the kernel module names its functions (custom name section), so CPU profiles show kernel names', () => {
+    const module = new WebAssembly.Module(kernelModuleBytes());
+    const [names] = WebAssembly.Module.customSections(module, 'name');
+    const text = new TextDecoder().decode(names);
+    for (const f of kernelFunctions()) expect(text).toContain(f.name);
   });
 
   it('binary ops equal the scalar kernel bit for bit, same shape or broadcast over leading dims', () => {

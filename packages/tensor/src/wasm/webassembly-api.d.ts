@@ -20,6 +20,8 @@ declare global {
     }
     class Module {
       constructor(bytes: Uint8Array);
+      /** The contents of the module's custom sections called `name` (the tests read the name section). */
+      static customSections(module: Module, name: string): ArrayBuffer[];
     }
     class Instance {
       constructor(module: Module, imports?: Imports);
