@@ -11,7 +11,7 @@ import { FunctionBuilder } from '../src/wasm/function-builder';
 import { arenaWithRoom } from '../src/wasm/kernel-module';
 import { buildModule } from '../src/wasm/module-builder';
 import { emitExpShift, emitSoftmax, emitSoftmaxGrad } from '../src/wasm/softmax-kernel';
-import { expF32x4 } from '../src/wasm/vector-math';
+import { expConstants, expF32x4 } from '../src/wasm/vector-math';
 
 const wasm = createCpuBackend({ kernels: 'wasm', threading: { threads: 1, minMacs: 0 } });
 const js = createCpuBackend({ kernels: 'js', threading: { threads: 1, minMacs: 0 } });
@@ -22,8 +22,9 @@ function expModule(): (src: number, dst: number) => void {
   const [src, dst] = f.params;
   const t = f.local('t', 'v128');
   const scratch = { n: f.local('n', 'v128'), r: f.local('r', 'v128'), low: f.local('low', 'v128') };
+  const k = expConstants(f);
   f.get(src).mem('v128.load').set(t).get(dst);
-  expF32x4(f, t, scratch);
+  expF32x4(f, t, k, scratch);
   f.mem('v128.store');
   const memory = new WebAssembly.Memory({ initial: 1 });
   const bytes = buildModule([f], { minPages: 1 });

@@ -8,7 +8,7 @@
  *   exp_shift_f32:    x = exp(x - shift[r]) in place  (attention's backward: p = exp(s - lse))
  */
 import { FunctionBuilder, type Local } from './function-builder';
-import { countedLoop, expF32x4, laneMax, laneSum, splat, vectorLoop } from './vector-math';
+import { countedLoop, expConstants, expF32x4, laneMax, laneSum, splat, vectorLoop } from './vector-math';
 
 /** Loads the vector at `row + at`. */
 function load(f: FunctionBuilder, row: Local, at: Local): FunctionBuilder {
@@ -56,6 +56,7 @@ export function emitSoftmax(): FunctionBuilder {
   const [vmax, vsum, v] = ['vmax', 'vsum', 'v'].map((name) => f.local(name, 'v128'));
   const m = f.local('m', 'f32');
   const scratch = expScratch(f);
+  const k = expConstants(f);
   paddedBytes(f, n, bytes);
   countedLoop(f, 'row', rows, left, () => {
     padRow(f, x, n, bytes, j);
@@ -72,7 +73,7 @@ export function emitSoftmax(): FunctionBuilder {
     splat(f, 0).set(vsum);
     vectorLoop(f, 'exp', bytes, at, () => {
       load(f, x, at).get(m).op('f32x4.splat').op('f32x4.sub').set(v);
-      expF32x4(f, v, scratch);
+      expF32x4(f, v, k, scratch);
       f.set(v);
       addr(f, y, at).get(v).mem('v128.store');
       f.get(vsum).get(v).op('f32x4.add').set(vsum);
@@ -138,6 +139,7 @@ export function emitExpShift(): FunctionBuilder {
   const [left, at, bytes, j] = ['left', 'at', 'bytes', 'j'].map((name) => f.local(name, 'i32'));
   const [vs, v] = ['vshift', 'v'].map((name) => f.local(name, 'v128'));
   const scratch = expScratch(f);
+  const k = expConstants(f);
   paddedBytes(f, n, bytes);
   countedLoop(f, 'row', rows, left, () => {
     padRow(f, x, n, bytes, j);
@@ -145,7 +147,7 @@ export function emitExpShift(): FunctionBuilder {
     vectorLoop(f, 'exp', bytes, at, () => {
       load(f, x, at).get(vs).op('f32x4.sub').set(v);
       addr(f, x, at);
-      expF32x4(f, v, scratch);
+      expF32x4(f, v, k, scratch);
       f.mem('v128.store');
     });
     f.get(x).get(ld).op('i32.add').set(x);

@@ -13,10 +13,49 @@ const LN2_HI = 0.693359375;
 const LN2_LO = -2.1219444e-4;
 /** Below this e^t is under float32's smallest normal; the result is flushed to an exact 0. */
 const EXP_MIN = -87.5;
+/**
+ * 1.5 * 2^23: adding it to |x| < 2^22 rounds x to the nearest integer (ties to even, as f32x4.nearest) and
+ * leaves that integer in the low mantissa bits, so 2^n's bit pattern is (bits + 127) << 23 (the shift
+ * drops the constant's own bits) with no float-to-int conversion.
+ */
+const SHIFTER = 12582912;
 
 /** Pushes a four-lane constant. */
 export function splat(f: FunctionBuilder, x: number): FunctionBuilder {
   return f.f32(x).op('f32x4.splat');
+}
+
+/** The vector constants of expF32x4, splatted once into locals before the loops that use them. */
+export interface ExpConstants {
+  readonly min: Local;
+  readonly log2e: Local;
+  readonly shifter: Local;
+  readonly ln2hi: Local;
+  readonly ln2lo: Local;
+  readonly one: Local;
+  readonly bias: Local;
+  readonly poly: readonly Local[];
+}
+
+/** Declares expF32x4's constants and emits their initialisation here (call it before the loops). */
+export function expConstants(f: FunctionBuilder): ExpConstants {
+  const c = (name: string, x: number) => {
+    const l = f.local(`exp_${name}`, 'v128');
+    splat(f, x).set(l);
+    return l;
+  };
+  const bias = f.local('exp_bias', 'v128');
+  f.i32(127).op('i32x4.splat').set(bias);
+  return {
+    min: c('min', EXP_MIN),
+    log2e: c('log2e', Math.LOG2E),
+    shifter: c('shifter', SHIFTER),
+    ln2hi: c('ln2hi', LN2_HI),
+    ln2lo: c('ln2lo', LN2_LO),
+    one: c('one', 1),
+    bias,
+    poly: EXP_P.map((x, i) => c(`p${i}`, x)),
+  };
 }
 
 /**
@@ -24,21 +63,27 @@ export function splat(f: FunctionBuilder, x: number): FunctionBuilder {
  * t < -87.5, -Infinity included, give 0; NaN stays NaN. Range-reduced to 2^n e^r with |r| <= ln2 / 2,
  * e^r a degree-7 polynomial, 2^n built from its exponent bits. Scratch: n, r, low (v128 locals).
  */
-export function expF32x4(f: FunctionBuilder, t: Local, s: { n: Local; r: Local; low: Local }): void {
+export function expF32x4(
+  f: FunctionBuilder,
+  t: Local,
+  k: ExpConstants,
+  s: { n: Local; r: Local; low: Local },
+): void {
   const { n, r, low } = s;
-  f.get(t).f32(EXP_MIN).op('f32x4.splat').op('f32x4.lt').set(low); // lanes to flush to 0
-  f.get(t).f32(EXP_MIN).op('f32x4.splat').op('f32x4.max').set(t);
-  // n = nearest(t / ln 2), r = t - n ln2 (in two parts, so r keeps its low bits)
-  f.get(t).f32(Math.LOG2E).op('f32x4.splat').op('f32x4.mul').op('f32x4.nearest').set(n);
-  f.get(t).get(n).f32(LN2_HI).op('f32x4.splat').op('f32x4.mul').op('f32x4.sub');
-  f.get(n).f32(LN2_LO).op('f32x4.splat').op('f32x4.mul').op('f32x4.sub').set(r);
+  f.get(t).get(k.min).op('f32x4.lt').set(low); // lanes to flush to 0
+  f.get(t).get(k.min).op('f32x4.max').set(t);
+  // n = round(t / ln 2) + SHIFTER (the integer sits in n's low bits); r = t - n ln2 in two parts, so r
+  // keeps its low bits
+  f.get(t).get(k.log2e).op('f32x4.mul').get(k.shifter).op('f32x4.add').set(n);
+  f.get(t).get(n).get(k.shifter).op('f32x4.sub').tee(r).get(k.ln2hi).op('f32x4.mul').op('f32x4.sub');
+  f.get(r).get(k.ln2lo).op('f32x4.mul').op('f32x4.sub').set(r);
   // e^r = 1 + r + r^2 P(r), by Horner
-  splat(f, EXP_P[0]);
-  for (const c of EXP_P.slice(1)) f.get(r).op('f32x4.mul').f32(c).op('f32x4.splat').op('f32x4.add');
+  f.get(k.poly[0]);
+  for (const c of k.poly.slice(1)) f.get(r).op('f32x4.mul').get(c).op('f32x4.add');
   f.get(r).get(r).op('f32x4.mul').op('f32x4.mul').get(r).op('f32x4.add');
-  f.f32(1).op('f32x4.splat').op('f32x4.add');
-  // * 2^n: (n + 127) << 23 is 2^n's bit pattern (n >= -126 after the clamp)
-  f.get(n).op('i32x4.trunc_sat_f32x4_s').i32(127).op('i32x4.splat').op('i32x4.add').i32(23).op('i32x4.shl');
+  f.get(k.one).op('f32x4.add');
+  // * 2^n: (bits of n + 127) << 23 is 2^n's bit pattern (n >= -126 after the clamp)
+  f.get(n).get(k.bias).op('i32x4.add').i32(23).op('i32x4.shl');
   f.op('f32x4.mul');
   // clear the flushed lanes: result & ~low
   f.get(low).op('v128.andnot');
