@@ -68,7 +68,10 @@ async function runCellJob(out: string, job: CellJob, log: (line: string) => void
   }
   makeOutputFolder(dir);
   await removeStaleTempFiles(dir);
-  await writeFileAtomic(cellRunningPath(out, job.id), json({ host: hostname(), pid: process.pid }));
+  await writeFileAtomic(
+    cellRunningPath(out, job.id),
+    json({ host: hostname(), pid: process.pid, parent: process.ppid }),
+  );
   try {
     const checkpoint = mhaModelPath(out, job.mhaId);
     const results = await runUptrain(cellUptrainConfig(job.config, checkpoint, dir), {

@@ -10,7 +10,7 @@
  *   DIR/cells/ID/model.safetensors   the cell's fine-tuned model
  *   DIR/cells/ID/results.json        the cell's `gqa-lab uptrain` results (one run)
  *   DIR/cells/ID/failed.json         the error of a cell that failed every attempt
- *   DIR/cells/ID/running.json        host and pid of the process running it
+ *   DIR/cells/ID/running.json        host, pid and parent pid of the process running it
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -13,8 +13,8 @@ export const FAST_FIXED = {
   batchSize: 16,
 };
 
-export function fastPlan(axes: Record<string, unknown>): SweepPlan {
-  return expandGrid({ name: 'test sweep', axes, fixed: FAST_FIXED }, 'test grid');
+export function fastPlan(axes: Record<string, unknown>, fixed: Record<string, unknown> = {}): SweepPlan {
+  return expandGrid({ name: 'test sweep', axes, fixed: { ...FAST_FIXED, ...fixed } }, 'test grid');
 }
 
 /** The merged rows of a sweep folder without wall-clock timings, sorted by id: what must match across runs. */

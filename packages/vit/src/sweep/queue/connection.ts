@@ -57,13 +57,17 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  // ioredis reports connection errors as events too; the awaited connect() below carries the same one.
-  client.on('error', () => {});
+  // The socket's own error (ECONNREFUSED, ENOTFOUND, ...) comes as an event; connect() then only says
+  // "Connection is closed", so the event's message is the one worth showing.
+  const seen: { error: Error | null } = { error: null };
+  client.on('error', (e: Error) => {
+    seen.error ??= e;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
+    const reason = seen.error?.message ?? (e instanceof Error ? e.message : String(e));
     throw new Error(`cannot reach Redis at ${url}: ${reason} (is redis-server running there?)`, { cause: e });
   } finally {
     client.disconnect();
