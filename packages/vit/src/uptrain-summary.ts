@@ -22,7 +22,9 @@ export function uptrainGroups(results: UptrainResults): CellGroup[] {
   const order = (g: CellGroup) => UPTRAIN_VARIANTS.indexOf(g.config.variant);
   return groupCells(uptrainRows(results)).sort(
     (a, b) =>
-      Number(isFixed(b)) - Number(isFixed(a)) || a.config.kvHeads - b.config.kvHeads || order(a) - order(b),
+      Number(isFixed(b)) - Number(isFixed(a)) ||
+      (isFixed(a) ? 0 : a.config.kvHeads - b.config.kvHeads) ||
+      order(a) - order(b),
   );
 }
 

@@ -34,6 +34,7 @@ export function tinyUptrainConfig(overrides: Partial<UptrainConfig> = {}): Uptra
     pretrainLr: 3e-3,
     qcqaGenerations: 5,
     calibrationBatches: 2,
+    seeds: [42],
     ...overrides,
   };
 }

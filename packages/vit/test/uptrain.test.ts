@@ -136,6 +136,12 @@ describe('runUptrain end to end (tiny model, synthetic data)', () => {
     // MHA and MQA once (their KV heads do not depend on the asked count), the others at 1 and 2.
     expect(lines.filter((l) => l.startsWith('| mha | 4 |'))).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith('| kdgqa |'))).toHaveLength(2);
+    // MHA, MQA, then each KV-head count in the canonical variant order.
+    const variants = lines
+      .filter((l) => /^\| [a-z]/.test(l) && !l.startsWith('| variant'))
+      .map((l) => l.split(' | ')[0].slice(2));
+    const others = UPTRAIN_VARIANTS.filter((v) => v !== 'mha' && v !== 'mqa');
+    expect(variants).toEqual(['mha', 'mqa', ...others, ...others]);
   });
 
   it('saves the pretrained MHA model, which loads back to the same function', async () => {

@@ -35,6 +35,11 @@ export interface LineChartOptions {
   yFormat?: (t: number, ticks: readonly number[]) => string;
   /** Draw a dot at every point (default true; off for long per-step curves). */
   markers?: boolean;
+  /**
+   * Pixels between neighbouring series at the same x (default 0): spreads the error bars of many series that
+   * share an x (every variant at 2 KV heads) so each stays visible. Positions stay ordered by x.
+   */
+  dodge?: number;
 }
 
 const finitePoint = (p: SeriesPoint) => Number.isFinite(p.x) && Number.isFinite(p.y);
@@ -54,8 +59,8 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): Ht
   const yLo = Math.min(yMinRaw - pad, ticks[0]);
   const yHi = Math.max(yMaxRaw + pad, ticks[ticks.length - 1]);
   // A small inset on both sides, so points at the ends of the x range (and their error bars) stay inside.
-  const inset = plotWidth(frame) * 0.04;
-  const px = (x: number) =>
+  const inset = Math.max(plotWidth(frame) * 0.04, ((opts.dodge ?? 0) * (series.length - 1)) / 2 + 4);
+  const pxShared = (x: number) =>
     frame.left +
     inset +
     (x1 > x0 ? ((tx(x) - x0) / (x1 - x0)) * (plotWidth(frame) - 2 * inset) : plotWidth(frame) / 2 - inset);
@@ -70,7 +75,7 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): Ht
   const baseY = frame.height - frame.bottom;
   for (const t of shownX) {
     const label = Number.isInteger(t) ? String(t) : tickLabel(t, shownX.length > 1 ? shownX : [0, 1]);
-    parts.push(html`<text x="${num(px(t))}" y="${baseY + 14}" text-anchor="middle">${label}</text>`);
+    parts.push(html`<text x="${num(pxShared(t))}" y="${baseY + 14}" text-anchor="middle">${label}</text>`);
   }
   parts.push(
     html`<line x1="${frame.left}" x2="${frame.width - frame.right}" y1="${baseY}" y2="${baseY}" stroke="#333"/>`,
@@ -80,6 +85,8 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): Ht
   );
   series.forEach((s, i) => {
     const c = colour(s.colourIndex ?? i);
+    const shift = (opts.dodge ?? 0) * (i - (series.length - 1) / 2);
+    const px = (x: number) => pxShared(x) + shift;
     const ok = s.points.filter(finitePoint);
     const spans = ok.filter(hasInterval);
     if (spans.length && (s.interval ?? 'band') === 'band') {

@@ -79,6 +79,7 @@ function accuracyVs(
     yLabel: 'test accuracy',
     log2X: true,
     yFormat: percentTicks,
+    dodge: 4,
   });
 }
 
