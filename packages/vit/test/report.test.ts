@@ -106,7 +106,7 @@ describe('report rendering', () => {
     );
     // MHA once, at its real 4 KV heads; its accuracy 0.81 / 0.82 against GQA at 1 KV head, 0.76 / 0.77.
     expect(md.filter((l) => l.startsWith('| mha |'))).toEqual([
-      '| mha | 4 | 61.50% | 81.50% | 0.71% | [75.15, 87.85] | +5.00 pts [+5.00, +5.00] | p < 0.001 | 0.1850 | 1001 | 32 | 1.5 |',
+      '| mha | 4 | 61.50% | 81.50% | 0.71% | [75.15, 87.85] | +5.00 pts [+5.00, +5.00] | no spread: same Δ on every seed | 0.1850 | 1001 | 32 | 1.5 |',
     ]);
     expect(md.filter((l) => l.startsWith('| gqa |')).map((l) => l.split(' | ')[6])).toEqual([
       'baseline',

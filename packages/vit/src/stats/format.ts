@@ -26,8 +26,12 @@ export function pointsWithInterval(d: PairedComparison): string {
   return `${points(d.mean)} pts [${points(d.low)}, ${points(d.high)}]`;
 }
 
-/** 'p = 0.031', 'p < 0.001', or '-' when there is no test (one pair). */
+/**
+ * 'p = 0.031', 'p < 0.001', '-' when there is no test (one pair), or 'no spread' when every pair differs by
+ * the same amount (a t-test has no noise to weigh that against: identical or deterministic runs).
+ */
 export function pValue(d: PairedComparison): string {
   if (d.p === null) return '-';
+  if (d.std === 0) return d.mean === 0 ? 'no spread: identical' : 'no spread: same Δ on every seed';
   return d.p < 0.001 ? 'p < 0.001' : `p = ${d.p.toFixed(3)}`;
 }
