@@ -66,5 +66,10 @@ export default defineConfig([
   pkg('autograd', { index: 'src/index.ts' }),
   pkg('nn', { index: 'src/index.ts', browser: 'src/browser.ts' }),
   pkg('gqa', { index: 'src/index.ts' }),
-  pkg('vit', { index: 'src/index.ts', browser: 'src/browser.ts', cli: 'src/cli.ts' }),
+  pkg('vit', {
+    index: 'src/index.ts',
+    browser: 'src/browser.ts',
+    cli: 'src/cli.ts',
+    ...workerEntries('packages/vit'),
+  }),
 ]);

@@ -2,7 +2,7 @@
 # The packages as a user gets them (issue 15): build, `pnpm pack` every library package, install the tarballs
 # with npm into a new project outside the repository, then (1) the README's library example and the worker
 # pool under plain Node 20, (2) `tsc --noEmit` of a TypeScript consumer under moduleResolution nodenext and
-# bundler, (3) the installed `gqa-lab` bin (--help, --version, a tiny train and uptrain), (4) a vite production bundle
+# bundler, (3) the installed `gqa-lab` bin (--help, --version, a tiny train, uptrain and sweep), (4) a vite production bundle
 # run in headless Chromium. Any failure fails.
 #
 # The install is `npm install --offline` of the five tarballs, from a fresh npm cache made for this run: their
@@ -71,6 +71,12 @@ test -s "$project/runs/tiny/model.safetensors"
 npx --offline gqa-lab uptrain --variants mha,gqa --pretrain-epochs 1 --epochs 1 --train-limit 64 --test-limit 32 \
   --out "$project/runs/uptrain"
 test -s "$project/runs/uptrain/report.html"
+# The sweep's local pool starts dist/sweep-pool-worker.js as its worker processes (no bullmq installed: the
+# queue is an optional peer dependency).
+echo '{"axes": {"variant": ["mha", "gqa"], "kvHeads": [2]}, "fixed": {"pretrainEpochs": 1, "trainLimit": 64, "testLimit": 32}}' \
+  >"$project/grid.json"
+npx --offline gqa-lab sweep --grid "$project/grid.json" --out "$project/runs/sweep" --workers 2
+test -s "$project/runs/sweep/report.html"
 
 echo '--- (4) vite bundle in headless Chromium'
 cd "$repo"

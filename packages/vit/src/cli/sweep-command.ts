@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { readGridFile } from '../sweep/grid';
 import { runLocalSweep, type SweepOutcome } from '../sweep/local-sweep';
+import { loadQueueModule } from '../sweep/queue/load-queue';
 import { writeSweepOutputs } from '../sweep/sweep-outputs';
 import { showStatus } from '../sweep/sweep-status';
 import { type CommandSpec, UsageError } from './args';
@@ -76,7 +77,7 @@ export async function sweepCommand(argv: readonly string[], print: (s: string) =
     print(`local pool: ${opts.workers} worker process(es)`);
     outcome = await runLocalSweep(plan, opts.out, { workers: opts.workers, log: print });
   } else {
-    const { runQueueSweep } = await import('../sweep/queue/queue-sweep');
+    const { runQueueSweep } = await loadQueueModule(() => import('../sweep/queue/queue-sweep'));
     outcome = await runQueueSweep(plan, opts.out, opts.queue, { log: print });
   }
   const seconds = (performance.now() - started) / 1000;

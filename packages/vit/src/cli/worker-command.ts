@@ -1,5 +1,6 @@
 /** `gqa-lab worker`: runs sweep jobs from a BullMQ queue until stopped (SIGINT / SIGTERM finish the jobs in hand). */
 import { availableParallelism } from 'node:os';
+import { loadQueueModule } from '../sweep/queue/load-queue';
 import { type CommandSpec, UsageError } from './args';
 import { loadCommandConfig } from './common';
 import { flag } from './flag';
@@ -55,8 +56,8 @@ export async function workerCommand(argv: readonly string[], print: (s: string) 
   if (help) return;
   if (opts.queue === null) throw new UsageError('gqa-lab worker: --queue URL is required');
   if (opts.out === null) throw new UsageError('gqa-lab worker: --out DIR is required');
-  const { checkRedis } = await import('../sweep/queue/connection');
-  const { startQueueWorker } = await import('../sweep/queue/queue-worker');
+  const { checkRedis } = await loadQueueModule(() => import('../sweep/queue/connection'));
+  const { startQueueWorker } = await loadQueueModule(() => import('../sweep/queue/queue-consumer'));
   await checkRedis(opts.queue);
   const worker = await startQueueWorker(opts.queue, opts.out, {
     concurrency: opts.concurrency,

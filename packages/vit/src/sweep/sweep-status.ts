@@ -8,6 +8,7 @@ import { readCellFailure } from './cell-failure';
 import type { SweepPlan } from './grid';
 import { parsePlan } from './job-schema';
 import { cellLabel } from './local-sweep';
+import { loadQueueModule } from './queue/load-queue';
 import { cellRunningPath, exists, planPath, readCellResults } from './sweep-layout';
 
 export type CellState = 'done' | 'running' | 'failed' | 'waiting';
@@ -62,7 +63,7 @@ export async function showStatus(out: string, queue: string | null, print: (s: s
   const plan = await readPlan(out);
   let active: ReadonlySet<string> | null = null;
   if (queue !== null) {
-    const { activeCellIds } = await import('./queue/queue-status');
+    const { activeCellIds } = await loadQueueModule(() => import('./queue/queue-status'));
     active = await activeCellIds(queue);
   }
   const states = await cellStates(plan, out, active);

@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli';
+import { loadQueueModule, QUEUE_PEERS } from '../../src/sweep/queue/load-queue';
 import { freePort } from './redis-server';
 
 async function run(...argv: string[]) {
@@ -63,5 +64,24 @@ describe('gqa-lab sweep / worker command line', () => {
     const w = await run('worker', '--queue', url, '--out', out);
     expect(w.err).toMatch(/^gqa-lab worker: cannot reach Redis at .*ECONNREFUSED/);
     expect((await run('sweep', '--status', '--out', out)).err).toContain('no sweep was started with --out');
+  });
+});
+
+describe('the queue as an optional peer dependency', () => {
+  it('names the versions package.json declares, and says what to install when one is missing', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(QUEUE_PEERS).toEqual(pkg.peerDependencies);
+    expect(pkg.peerDependenciesMeta).toEqual({ bullmq: { optional: true }, ioredis: { optional: true } });
+    expect(pkg.dependencies.bullmq).toBeUndefined();
+    const missing = Object.assign(new Error("Cannot find package 'bullmq' imported from /x/queue-sweep.js"), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    });
+    await expect(loadQueueModule(() => Promise.reject(missing))).rejects.toThrow(
+      '--queue needs the optional packages bullmq and ioredis (bullmq is not installed): npm install bullmq@6.7.6 ioredis@6.0.0',
+    );
+    const other = Object.assign(new Error("Cannot find package 'left-pad'"), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    });
+    await expect(loadQueueModule(() => Promise.reject(other))).rejects.toBe(other);
   });
 });
