@@ -36,6 +36,11 @@ export function cellLabel(job: CellJob): string {
   return `${c.variant} kv=${c.kvHeads} seed=${c.seed} ${c.preset} ${c.dataset} ep=${c.epochs} lr=${c.lr} ${c.fidelity}`;
 }
 
+/** Seconds since `t0` for progress lines, e.g. '  12.3s'. */
+export function since(t0: number): string {
+  return `${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s`;
+}
+
 /** Cells of `plan` that have no results yet (a damaged or other-version results.json throws, naming it). */
 export async function unfinishedCells(plan: SweepPlan, out: string): Promise<CellJob[]> {
   const todo: CellJob[] = [];
@@ -66,6 +71,7 @@ export async function runLocalSweep(
   const pool = new ProcessPool(Math.min(options.workers, todo.length));
   options.onPool?.(pool);
   const total = todo.length;
+  const t0 = performance.now();
   const tryJob = async (job: SweepJob): Promise<string | null> => {
     let error = '';
     for (let i = 1; i <= attempts; i++) {
@@ -85,12 +91,12 @@ export async function runLocalSweep(
     const n = outcome.finished.length + outcome.failed.length + 1;
     if (error === null) {
       outcome.finished.push(cell.id);
-      log(`[${n}/${total}] done   ${cell.id} ${cellLabel(cell)}`);
+      log(`[${n}/${total}] ${since(t0)} done   ${cell.id} ${cellLabel(cell)}`);
     } else {
       const failure = { id: cell.id, error, attempts: mhaError === null ? attempts : 0 };
       outcome.failed.push(failure);
       await writeCellFailure(out, failure);
-      log(`[${n}/${total}] FAILED ${cell.id} ${cellLabel(cell)}: ${error}`);
+      log(`[${n}/${total}] ${since(t0)} FAILED ${cell.id} ${cellLabel(cell)}: ${error}`);
     }
   };
   try {

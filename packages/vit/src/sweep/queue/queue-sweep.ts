@@ -12,7 +12,7 @@ import type { CellJob, SweepJob } from '../cell-config';
 import { writeCellFailure } from '../cell-failure';
 import type { SweepPlan } from '../grid';
 import { writePlan } from '../job-schema';
-import { cellLabel, type SweepOutcome, unfinishedCells } from '../local-sweep';
+import { cellLabel, type SweepOutcome, since, unfinishedCells } from '../local-sweep';
 import { cellFailedPath, exists, mhaRecordPath, readCellResults } from '../sweep-layout';
 import { checkRedis, QUEUE_NAME, redisOptions } from './connection';
 import { jobIdOf } from './job-ids';
@@ -91,17 +91,18 @@ async function watch(
   const open = new Set(todo.map((c) => c.id));
   const mhaError = new Map<string, string>();
   const total = todo.length;
+  const t0 = performance.now();
   const settle = async (cell: CellJob, error: string | null, tries: number) => {
     open.delete(cell.id);
     const n = total - open.size;
     if (error === null) {
       outcome.finished.push(cell.id);
-      o.log(`[${n}/${total}] done   ${cell.id} ${cellLabel(cell)}`);
+      o.log(`[${n}/${total}] ${since(t0)} done   ${cell.id} ${cellLabel(cell)}`);
     } else {
       const failure = { id: cell.id, error, attempts: tries };
       outcome.failed.push(failure);
       await writeCellFailure(out, failure);
-      o.log(`[${n}/${total}] FAILED ${cell.id} ${cellLabel(cell)}: ${error}`);
+      o.log(`[${n}/${total}] ${since(t0)} FAILED ${cell.id} ${cellLabel(cell)}: ${error}`);
     }
   };
   const completedUnseen = new Set<string>();
