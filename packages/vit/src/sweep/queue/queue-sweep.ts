@@ -62,10 +62,14 @@ export async function runQueueSweep(
   const queue = new Queue(QUEUE_NAME, { connection: redisOptions(url) });
   queue.on('error', () => {}); // connection drops are retried; the loop below waits them out
   try {
-    // A rerun retries what failed last time: drop the failed jobs and the failure records.
+    // A rerun retries what failed last time, and a job that completed for files no longer here (the same
+    // grid swept into another folder, a folder deleted) runs again: drop those jobs and the failure records.
     for (const job of [...plan.mha, ...todo]) {
+      const onDisk = job.kind === 'mha' && (await exists(mhaRecordPath(out, job.id)));
       const existing = await queue.getJob(jobIdOf(job));
-      if (existing && (await existing.isFailed())) await existing.remove();
+      if (existing && !onDisk && ((await existing.isFailed()) || (await existing.isCompleted()))) {
+        await existing.remove();
+      }
       if (job.kind === 'cell') await rm(cellFailedPath(out, job.id), { force: true });
     }
     log(
