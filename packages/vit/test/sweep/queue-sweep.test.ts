@@ -122,6 +122,16 @@ describe.skipIf(skip !== null)('runQueueSweep with gqa-lab workers on a real Red
     const again = await runQueueSweep(plan, out, redis.url, { pollMs: 200 });
     expect(again.finished).toEqual([]);
     expect(again.skipped).toHaveLength(12);
+
+    // The same grid into a folder the workers do not write to: its completed jobs run again (into their
+    // folder), and the coordinator says where the files went instead of waiting forever.
+    const elsewhere = join(root, 'elsewhere');
+    const one = fastPlan({ variant: ['mha'], seed: [1] });
+    const lost = await runQueueSweep(one, elsewhere, redis.url, { pollMs: 200 });
+    expect(lost.finished).toEqual([]);
+    expect(lost.failed.map((f) => f.error)).toEqual([
+      `pretraining MHA ${one.mha[0].id} failed: its job completed but its files are not in ${elsewhere}: do the workers run with this --out (the same shared folder)?`,
+    ]);
   }, 120_000);
 });
 
