@@ -95,10 +95,14 @@ export async function resolveUptrainConfig(
     seeds: [...d.seeds],
     progress: true,
   };
-  const { help } = await loadCommandConfig(UPTRAIN_SPEC, argv, opts, print);
+  const { parsed, help } = await loadCommandConfig(UPTRAIN_SPEC, argv, opts, print);
   const { progress, ...config } = opts;
   if (help) return { config, help, progress };
-  usageFromRange(() => validateUptrainConfig(config), 'gqa-lab uptrain');
+  // A setting that passes its flag's parser but not the combined check may come from the --config file: say so.
+  const where = parsed.configPath
+    ? `gqa-lab uptrain (flags and --config ${parsed.configPath})`
+    : 'gqa-lab uptrain';
+  usageFromRange(() => validateUptrainConfig(config), where);
   await requireDataPath(config.data);
   if (config.checkpoint !== null) await requirePath('checkpoint', config.checkpoint);
   return { config, help, progress };
