@@ -1,10 +1,10 @@
 /**
  * The Adam / AdamW update of one float32 parameter on the wasm tier (adam-kernel.ts): param, grad and
  * the two moment arrays are copied into the arena, one SIMD loop updates them, param and the moments are
- * copied back. The optimizer in @gqa-lab/nn calls it; its scalar loop stays the reference and fallback.
+ * copied back, in chunks of about CHUNK floats (operands.ts). The optimizer in @gqa-lab/nn calls it; its scalar loop stays the reference and fallback.
  */
 import { claimArena } from './kernel-module';
-import { F32, region } from './operands';
+import { CHUNK, F32, region } from './operands';
 
 /** The per-step scalars of the update, as the scalar optimizer computes them. */
 export interface AdamScalars {
@@ -38,30 +38,36 @@ export function adamUpdateWasm(
       `adamUpdateWasm: param, grad, m, v must have equal lengths, got ${n}, ${grad.length}, ${m.length}, ${v.length}`,
     );
   }
-  const r = region(n);
+  const chunk = Math.min(n, CHUNK);
+  const r = region(chunk);
   const { arena } = claimArena('adam', 4 * r);
   const f = arena.f32;
-  f.set(param, 0);
-  f.set(grad, r / F32);
-  f.set(m, (2 * r) / F32);
-  f.set(v, (3 * r) / F32);
-  arena.kernels.adam_f32(
-    0,
-    r,
-    2 * r,
-    3 * r,
-    n,
-    MODE[s.decay],
-    s.shrink,
-    s.weightDecay,
-    1 - s.beta1,
-    s.beta2,
-    1 - s.beta2,
-    s.stepSize,
-    s.bc2Sqrt,
-    s.eps,
-  );
-  param.set(f.subarray(0, n));
-  m.set(f.subarray((2 * r) / F32, (2 * r) / F32 + n));
-  v.set(f.subarray((3 * r) / F32, (3 * r) / F32 + n));
+  const [pg, pm, pv] = [r / F32, (2 * r) / F32, (3 * r) / F32];
+  for (let s0 = 0; s0 < n; s0 += chunk) {
+    const len = Math.min(chunk, n - s0);
+    const end = s0 + len;
+    f.set(param.subarray(s0, end), 0);
+    f.set(grad.subarray(s0, end), pg);
+    f.set(m.subarray(s0, end), pm);
+    f.set(v.subarray(s0, end), pv);
+    arena.kernels.adam_f32(
+      0,
+      r,
+      2 * r,
+      3 * r,
+      len,
+      MODE[s.decay],
+      s.shrink,
+      s.weightDecay,
+      1 - s.beta1,
+      s.beta2,
+      1 - s.beta2,
+      s.stepSize,
+      s.bc2Sqrt,
+      s.eps,
+    );
+    param.set(f.subarray(0, len), s0);
+    m.set(f.subarray(pm, pm + len), s0);
+    v.set(f.subarray(pv, pv + len), s0);
+  }
 }

@@ -3,12 +3,14 @@
  * into the arena, one SIMD loop runs, the result is copied out. Binary ops take same-shape contiguous
  * operands and operands broadcast over leading dims (a[m, n] op b[n], a positional table added over the
  * batch); other layouts, dtypes and ops return null, and the scalar kernels run them.
+ * Long operands go through in chunks of about CHUNK floats (operands.ts), so the arena stays small.
  */
 import type { BinaryOp, UnaryOp } from '../backend';
-import type { NDArray } from '../ndarray';
+import { allocate } from '../dtype';
+import { NDArray } from '../ndarray';
 import { BINARY_SIMD, SIMD_UNARY_OPS, type SimdBinaryOp, type SimdUnaryOp } from './elementwise-kernel';
-import { claimArena, type Kernels } from './kernel-module';
-import { contiguousF32, copyOut, F32, region, repeatedBlock } from './operands';
+import { claimArena } from './kernel-module';
+import { CHUNK, contiguousF32, F32, region, repeatedBlock } from './operands';
 
 function isSimdBinary(op: BinaryOp): op is SimdBinaryOp {
   return op in BINARY_SIMD;
@@ -25,28 +27,51 @@ export function binaryWasm(op: BinaryOp, a: NDArray, b: NDArray): NDArray | null
   const xa = repeatedBlock(a);
   const xb = repeatedBlock(b);
   if (xa === null || xb === null) return null;
+  const size = a.size;
   // Rows of n floats: the shorter block (each block is a whole number of rows, both being products of
   // trailing dims). Rows of under 4 floats would waste most of each vector: those stay scalar.
   const n = Math.min(xa.length, xb.length);
-  if (n < 4 && n < a.size) return null;
-  const size = a.size;
-  const { arena } = claimArena('elementwise', region(xa.length) + region(xb.length) + region(size));
-  const pb = region(xa.length);
-  const dst = pb + region(xb.length);
-  arena.f32.set(xa, 0);
-  arena.f32.set(xb, pb / F32);
-  const kernel: Kernels[`${SimdBinaryOp}_f32`] = arena.kernels[`${op}_f32`];
-  kernel(0, xa.length * F32, pb, xb.length * F32, dst, size / n, n);
-  return copyOut(arena, dst, a.shape, size);
+  if (n < 4 && n < size) return null;
+  // A block shorter than the tensor is repeated: it is copied in once and stays ("resident"); a full-size
+  // operand is streamed chunk by chunk. Chunks start on a boundary of every resident block.
+  const resident = [xa, xb].filter((x) => x.length < size);
+  const unit = Math.max(1, ...resident.map((x) => x.length));
+  const chunk = Math.min(size, unit >= CHUNK ? unit : unit * Math.floor(CHUNK / unit));
+  const room = (x: Float32Array) => region(x.length < size ? x.length : chunk);
+  const pb = room(xa);
+  const dst = pb + room(xb);
+  const { arena } = claimArena('elementwise', dst + region(chunk));
+  const f = arena.f32;
+  if (xa.length < size) f.set(xa, 0);
+  if (xb.length < size) f.set(xb, pb / F32);
+  const out = allocate('float32', size);
+  const kernel = arena.kernels[`${op}_f32`];
+  for (let s = 0; s < size; s += chunk) {
+    const len = Math.min(chunk, size - s);
+    if (xa.length === size) f.set(xa.subarray(s, s + len), 0);
+    if (xb.length === size) f.set(xb.subarray(s, s + len), pb / F32);
+    // Two streamed operands: one row of the chunk; else rows of n against the resident blocks.
+    const row = resident.length === 0 ? len : n;
+    const bytes = (x: Float32Array) => (x.length === size ? len : x.length) * F32;
+    kernel(0, bytes(xa), pb, bytes(xb), dst, len / row, row);
+    out.set(f.subarray(dst / F32, dst / F32 + len), s);
+  }
+  return NDArray.of(out, a.shape);
 }
 
 /** op(x) on the wasm tier, or null where the scalar kernel must run it. */
 export function unaryWasm(op: UnaryOp, x: NDArray): NDArray | null {
   const src = isSimdUnary(op) ? contiguousF32(x) : null;
   if (src === null || !isSimdUnary(op)) return null;
-  const n = src.length;
-  const { arena } = claimArena('elementwise', 2 * region(n));
-  arena.f32.set(src, 0);
-  arena.kernels[`${op}_f32`](0, region(n), n);
-  return copyOut(arena, region(n), x.shape, n);
+  const size = src.length;
+  const chunk = Math.min(size, CHUNK);
+  const { arena } = claimArena('elementwise', 2 * region(chunk));
+  const out = allocate('float32', size);
+  for (let s = 0; s < size; s += chunk) {
+    const len = Math.min(chunk, size - s);
+    arena.f32.set(src.subarray(s, s + len), 0);
+    arena.kernels[`${op}_f32`](0, region(chunk), len);
+    out.set(arena.f32.subarray(region(chunk) / F32, region(chunk) / F32 + len), s);
+  }
+  return NDArray.of(out, x.shape);
 }

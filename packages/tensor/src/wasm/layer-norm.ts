@@ -1,7 +1,8 @@
 /**
  * Layer norm forward and backward on the wasm tier, for float32 x (and dy) stored contiguously: the
  * operands go into the arena (weight and bias as float64 rows, as the scalar kernel reads them), one
- * kernel call runs every row, the results are copied out. Anything else returns null (scalar kernels).
+ * kernel call runs each chunk of rows (about CHUNK floats, operands.ts), its results are copied out.
+ * Anything else returns null (the scalar kernels run it).
  */
 import type { LayerNormGrads, LayerNormResult } from '../backend';
 import { checkLayerNorm, checkLayerNormBackward, rowsOf } from '../checks/layer-norm';
@@ -9,7 +10,7 @@ import { affineValues } from '../cpu/layer-norm';
 import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
 import { type Arena, claimArena } from './kernel-module';
-import { contiguousF32, copyOut, F32, region } from './operands';
+import { CHUNK, contiguousF32, F32, region } from './operands';
 
 const F64 = 8;
 
@@ -22,6 +23,11 @@ function layout(sizes: readonly number[]): { at: number[]; bytes: number } {
     bytes += s;
   }
   return { at, bytes };
+}
+
+/** Rows per chunk: about CHUNK floats, at least one row. */
+function rowsPerChunk(C: number): number {
+  return Math.max(1, Math.floor(CHUNK / C));
 }
 
 function f64View(arena: Arena, at: number, n: number): Float64Array {
@@ -40,21 +46,26 @@ export function layerNormWasm(
   const C = x.shape[x.rank - 1];
   if (src === null || C === 0 || x.size === 0) return null;
   const rows = rowsOf(x);
+  const per = rowsPerChunk(C);
   const {
     at: [pw, pb, pm, pr, px, po],
     bytes,
-  } = layout([region(C, F64), region(C, F64), region(rows), region(rows), region(x.size), region(x.size)]);
+  } = layout([region(C, F64), region(C, F64), region(per), region(per), region(per * C), region(per * C)]);
   const { arena } = claimArena('layerNorm', bytes);
+  const f = arena.f32;
   f64View(arena, pw, C).set(affineValues(weight, C, 1));
   f64View(arena, pb, C).set(affineValues(bias, C, 0));
-  arena.f32.set(src, px / F32);
-  arena.kernels.layer_norm_f32(px, pw, pb, po, pm, pr, rows, C, eps);
+  const [out, means, rstds] = [x.size, rows, rows].map((n) => allocate('float32', n));
+  for (let r = 0; r < rows; r += per) {
+    const k = Math.min(per, rows - r);
+    f.set(src.subarray(r * C, (r + k) * C), px / F32);
+    arena.kernels.layer_norm_f32(px, pw, pb, po, pm, pr, k, C, eps);
+    out.set(f.subarray(po / F32, po / F32 + k * C), r * C);
+    means.set(f.subarray(pm / F32, pm / F32 + k), r);
+    rstds.set(f.subarray(pr / F32, pr / F32 + k), r);
+  }
   const stats = [...x.shape.slice(0, -1), 1];
-  return {
-    out: copyOut(arena, po, x.shape, x.size),
-    mean: copyOut(arena, pm, stats, rows),
-    rstd: copyOut(arena, pr, stats, rows),
-  };
+  return { out: NDArray.of(out, x.shape), mean: NDArray.of(means, stats), rstd: NDArray.of(rstds, stats) };
 }
 
 /** dx, dweight, dbias of layer norm on the wasm tier, or null where the scalar kernel must run it. */
@@ -70,40 +81,47 @@ export function layerNormBackwardWasm(
   const xs = contiguousF32(x);
   const gs = contiguousF32(dy);
   const C = x.shape[x.rank - 1];
-  if (xs === null || gs === null || mean.dtype !== 'float32' || C === 0 || x.size === 0) return null;
+  if (
+    xs === null ||
+    gs === null ||
+    mean.dtype !== 'float32' ||
+    rstd.dtype !== 'float32' ||
+    C === 0 ||
+    x.size === 0
+  )
+    return null;
   const rows = rowsOf(x);
+  const per = rowsPerChunk(C);
   const wide = region(C, F64);
+  const rowsRegion = region(per * C);
   const {
     at: [pw, pxh, pg, pdw, pdb, pm, pr, px, pdy, pdx],
     bytes,
-  } = layout([
-    wide,
-    wide,
-    wide,
-    wide,
-    wide,
-    region(rows),
-    region(rows),
-    region(x.size),
-    region(x.size),
-    region(x.size),
-  ]);
+  } = layout([wide, wide, wide, wide, wide, region(per), region(per), rowsRegion, rowsRegion, rowsRegion]);
   const { arena } = claimArena('layerNorm', bytes);
+  const f = arena.f32;
   f64View(arena, pw, C).set(affineValues(weight, C, 1));
+  // dweight / dbias keep summing over every chunk's rows, in row order
   f64View(arena, pdw, C).fill(0);
   f64View(arena, pdb, C).fill(0);
-  arena.f32.set(mean.values(), pm / F32);
-  arena.f32.set(rstd.values(), pr / F32);
-  arena.f32.set(xs, px / F32);
-  arena.f32.set(gs, pdy / F32);
-  arena.kernels.layer_norm_grad_f32(px, pdy, pw, pm, pr, pdx, pxh, pg, pdw, pdb, rows, C);
+  const [M, R] = [mean.values(), rstd.values()];
+  const dx = allocate('float32', x.size);
+  for (let r = 0; r < rows; r += per) {
+    const k = Math.min(per, rows - r);
+    f.set(M.subarray(r, r + k), pm / F32);
+    f.set(R.subarray(r, r + k), pr / F32);
+    f.set(xs.subarray(r * C, (r + k) * C), px / F32);
+    f.set(gs.subarray(r * C, (r + k) * C), pdy / F32);
+    arena.kernels.layer_norm_grad_f32(px, pdy, pw, pm, pr, pdx, pxh, pg, pdw, pdb, k, C);
+    dx.set(f.subarray(pdx / F32, pdx / F32 + k * C), r * C);
+  }
   const sums = (at: number): NDArray => {
     const t = allocate('float32', C);
     t.set(f64View(arena, at, C));
     return NDArray.of(t, [C]);
   };
   return {
-    dx: copyOut(arena, pdx, x.shape, x.size),
+    dx: NDArray.of(dx, x.shape),
     dweight: weight ? sums(pdw) : null,
     dbias: hasBias ? sums(pdb) : null,
   };

@@ -10,6 +10,13 @@ import type { Arena } from './kernel-module';
 
 export const F32 = 4;
 
+/**
+ * Floats per chunk (1 MiB): wrappers of memory-bound kernels run long operands in chunks of about this
+ * many, so the arena (which never shrinks) stays a few MiB, and each chunk is still in cache when the
+ * kernel reads what was just copied in.
+ */
+export const CHUNK = 1 << 18;
+
 /** Bytes of a region for n floats (or n * width bytes, for wider elements). */
 export function region(n: number, width = F32): number {
   return Math.ceil((n * width) / 64) * 64 + 64;

@@ -1,7 +1,8 @@
 /**
  * sum and mean of contiguous float32 arrays on the wasm tier, over leading axes (axes 0..k-1, e.g. a bias
  * gradient (B, T, C) -> (C)) or trailing axes (k..rank-1), accumulated in float64 like the scalar kernel.
- * Other ops, axis sets, dtypes and views return null (the scalar kernel runs them).
+ * Rows go through in chunks of about CHUNK floats (operands.ts). Other ops, axis sets, dtypes and views
+ * return null (the scalar kernel runs them).
  */
 import type { ReduceOp } from '../backend';
 import { checkAxes } from '../checks/reduce';
@@ -9,7 +10,7 @@ import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
 import { reducedShape } from '../shape';
 import { claimArena } from './kernel-module';
-import { contiguousF32, region } from './operands';
+import { CHUNK, contiguousF32, region } from './operands';
 
 const F64 = 8;
 
@@ -34,16 +35,24 @@ export function reduceWasm(
   const n = x.size / rows;
   const outCount = leading ? n : rows;
   const count = leading ? rows : n;
-  const { arena } = claimArena('reduce', region(x.size) + region(outCount, F64));
-  const at = region(x.size);
-  const acc = new Float64Array(arena.memory.buffer, at, outCount);
-  arena.f32.set(src, 0);
-  if (leading) {
-    acc.fill(0);
-    arena.kernels.sum_rows_f32(0, at, rows, n);
-  } else arena.kernels.sum_last_f32(0, at, rows, n);
+  // Chunks of whole rows, about CHUNK floats; a multiple of 4 rows when summing over them, so that the
+  // four-row groups (and with them every sum) are the same as in one pass.
+  const per = leading ? Math.max(4, 4 * Math.floor(CHUNK / n / 4)) : Math.max(1, Math.floor(CHUNK / n));
+  const accLength = leading ? n : per;
+  const at = region(per * n);
+  const { arena } = claimArena('reduce', at + region(accLength, F64));
+  const acc = new Float64Array(arena.memory.buffer, at, accLength);
   const out = allocate('float32', outCount);
-  if (op === 'mean') for (let i = 0; i < outCount; i++) out[i] = acc[i] / count;
-  else out.set(acc);
+  if (leading) acc.fill(0);
+  for (let r = 0; r < rows; r += per) {
+    const k = Math.min(per, rows - r);
+    arena.f32.set(src.subarray(r * n, (r + k) * n), 0);
+    if (leading) arena.kernels.sum_rows_f32(0, at, k, n);
+    else {
+      arena.kernels.sum_last_f32(0, at, k, n);
+      for (let i = 0; i < k; i++) out[r + i] = op === 'mean' ? acc[i] / count : acc[i];
+    }
+  }
+  if (leading) for (let j = 0; j < n; j++) out[j] = op === 'mean' ? acc[j] / count : acc[j];
   return NDArray.of(out, reducedShape(x.shape, axes, keepdims));
 }
