@@ -71,7 +71,7 @@ export class ProgramRunner {
     const key = kernelKey(program, step);
     let k = this.cache.get(key);
     if (!k) {
-      k = this.gpu.createKernel(kernelBody(step.kernel), {
+      const created = this.gpu.createKernel(kernelBody(step.kernel), {
         output: [step.size],
         constants: { ...step.constants },
         pipeline: true,
@@ -79,7 +79,12 @@ export class ProgramRunner {
         tactic: 'precision',
         precision: 'single',
       });
-      this.cache.set(key, k);
+      // Called through Reflect.apply: gpu.js types its arguments with DOM types (images, canvases), which a
+      // program compiled with the DOM library (the playground) checks strictly and Node's leaves unresolved.
+      const run = (...args: unknown[]): unknown => Reflect.apply(created, undefined, args);
+      const compiledKernel: CompiledKernel = Object.assign(run, { kernel: created.kernel });
+      k = compiledKernel;
+      this.cache.set(key, compiledKernel);
       this.stats.kernelsCompiled++;
     }
     return k;

@@ -118,7 +118,7 @@ export function kernelFunctions(): FunctionBuilder[] {
 }
 
 /** The module's bytes (memory imported as env.memory, at least one page). */
-export function kernelModuleBytes(): Uint8Array {
+export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   return buildModule(kernelFunctions(), { minPages: 1 });
 }
 

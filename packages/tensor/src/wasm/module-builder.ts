@@ -27,7 +27,10 @@ export interface MemoryImport {
 }
 
 /** The module's bytes. */
-export function buildModule(functions: readonly FunctionBuilder[], memory: MemoryImport): Uint8Array {
+export function buildModule(
+  functions: readonly FunctionBuilder[],
+  memory: MemoryImport,
+): Uint8Array<ArrayBuffer> {
   const types = functions.map((f) => [
     FUNC_TYPE,
     ...vec(f.params.map((p) => [VAL_TYPES[p.type]])),
