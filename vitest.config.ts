@@ -7,6 +7,7 @@ export default defineConfig({
       'examples/**/*.test.ts',
       'bench/test/**/*.test.ts',
       'testing/**/*.test.ts',
+      'playground/test/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

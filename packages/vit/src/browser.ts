@@ -76,6 +76,7 @@ export * from './report/bar-chart';
 export * from './report/confusion-matrix';
 export * from './report/heatmap';
 export * from './report/html';
+export { escapeText, Html, type HtmlValue, html } from './report/html-template';
 export * from './report/line-chart';
 export * from './report/map-grid';
 export * from './report/stat-charts';
