@@ -18,7 +18,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 2048,
   },
-  worker: { format: 'es' },
+  worker: { format: 'es', rolldownOptions: { output: { minify: false } } },
   server: { fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] } },
   logLevel: 'warn',
 });

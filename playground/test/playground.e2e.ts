@@ -217,6 +217,20 @@ describe('playground', () => {
     await page.screenshot({ path: join(artifacts, 'playground.png'), fullPage: true });
   });
 
+  it('trains on the gpu.js WebGL2 backend in the worker and says so', async () => {
+    await page.getByLabel('Backend').selectOption('webgl2');
+    await page.getByRole('checkbox', { name: 'kdgqa' }).uncheck();
+    await page.getByLabel('Fine-tuning epochs').fill('1');
+    await page.getByLabel('Training images').fill('64');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 240_000 })
+      .toMatch(/^(done|.*not available.*)$/);
+    expect(await page.locator('#error').textContent()).toBe('');
+    expect(await page.locator('#backend-label').textContent()).toMatch(/^gpu\.js WebGL2Kernel/);
+    await expect.poll(() => page.locator('#compare-table tbody tr').count()).toBe(1);
+  });
+
   it('logged no console error or warning', () => {
     expect(consoleProblems).toEqual([]);
   });
