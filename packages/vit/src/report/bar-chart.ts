@@ -33,7 +33,8 @@ export function barChart(bars: readonly Bar[], opts: BarChartOptions): Html {
     height: 300,
     left: 56,
     right: 12,
-    top: 28,
+    // Room above the tallest bar's value label, under the title.
+    top: 40,
     bottom: 64,
   };
   const fmt = opts.format ?? ((v: number) => v.toFixed(3));
