@@ -7,6 +7,7 @@
 
 import { WeightedGroupedQueryAttention } from '@gqa-lab/gqa';
 import {
+  describeReport,
   FileFormatError,
   fromNDArray,
   type ParsedSafetensors,
@@ -135,7 +136,11 @@ export function modelFromSafetensors(
     'tensors',
     () => new Map<string, NDArray>([...file.tensors].map(([k, t]) => [k, toNDArray(t)])),
   );
-  asFileError(name, 'tensors', () => model.loadStateDict(sd, { strict: true }));
+  // Shapes were checked against the metadata above; what is left is a tensor set that does not match the
+  // architecture the metadata describes (e.g. qkvBias false beside stored qkv biases).
+  const report = model.loadStateDict(sd, { strict: false });
+  if (report.missing.length || report.unexpected.length || report.mismatched.length)
+    throw new FileFormatError(name, FORMAT, 'tensors', `do not match config: ${describeReport(report)}`);
   for (const [key, t] of sd) {
     const bad = t.dtype === 'int32' ? -1 : t.values().findIndex((x) => !Number.isFinite(x));
     if (bad >= 0)

@@ -124,6 +124,12 @@ describe('model files', () => {
       keyPath: 'groupSizes',
     },
     { label: 'an unknown key', patch: (m) => Reflect.set(m, 'extra', 1), keyPath: 'extra' },
+    {
+      // found by the fuzz below (seed 627345077): the stored qkv biases no longer fit the architecture
+      label: 'qkvBias false beside stored biases',
+      patch: ({ config }) => Reflect.set(config, 'qkvBias', false),
+      keyPath: 'tensors',
+    },
   ];
   it.each(cases)('$label is refused naming $keyPath', async ({ patch, keyPath }) => {
     expect((await refusal(await withMeta(edit(patch)))).keyPath).toBe(keyPath);
