@@ -3,25 +3,13 @@
  * the caller's `extra`), declared once: it validates what is read and gives the TypeScript types.
  */
 import * as v from 'valibot';
+import { JsonValueSchema } from './io/json-value';
 
 const word = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffffffff));
 const finite = v.pipe(v.number(), v.finite());
 const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 /** Optimizer parameter ids index the model's parameters; a million is far beyond any model here. */
 const paramId = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(1_000_000));
-
-/** Any JSON value (the `extra` the caller stores; its own schema checks it). */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-export const JsonValueSchema: v.GenericSchema<JsonValue> = v.lazy(() =>
-  v.union([
-    v.null(),
-    v.boolean(),
-    finite,
-    v.string(),
-    v.array(JsonValueSchema),
-    v.record(v.string(), JsonValueSchema),
-  ]),
-);
 
 /** xoshiro128** state: four uint32 words, not all zero (an all-zero generator only ever returns 0). */
 export const RngStateSchema = v.pipe(

@@ -4,17 +4,16 @@
  * (`model.<name>`, `optim.<id>.<field>`); scalars and structure are JSON in `__metadata__`.
  */
 import type { RngState } from '@gqa-lab/tensor';
-import { type CheckpointMeta, CheckpointMetaSchema, type JsonValue } from './checkpoint-schema';
+import { type CheckpointMeta, CheckpointMetaSchema } from './checkpoint-schema';
 import type { AtomicFs } from './io/atomic-write';
 import { fromNDArray, toNDArray } from './io/convert';
 import type { SafeTensor } from './io/dtypes';
 import { FileFormatError, parseJsonText, parseWithSchema } from './io/file-format-error';
+import type { JsonValue } from './io/json-value';
 import type { ReadLimits } from './io/read-limits';
 import { loadSafetensorsFile, saveSafetensorsFile } from './io/safetensors-file';
 import type { LoadReport, Module, StateDict } from './module';
 import type { FloatArray, OptimizerStateDict, ParamState } from './optim/optimizer';
-
-export type { JsonValue } from './checkpoint-schema';
 
 /** Anything with torch-style optimizer state (SGD, Adam, AdamW). */
 export interface OptimizerLike {

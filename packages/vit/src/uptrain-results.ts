@@ -3,7 +3,7 @@
  * summary table printed at the end. Everything here is plain data, so `gqa-lab report` can rebuild the HTML
  * from results.json alone.
  */
-import { parseWithSchema } from '@gqa-lab/nn';
+import { JsonValueSchema, parseWithSchema } from '@gqa-lab/nn';
 import * as v from 'valibot';
 import { VARIANT_KINDS } from './config';
 
@@ -119,7 +119,7 @@ export type PretrainInfo = v.InferOutput<typeof PretrainInfoSchema>;
 /** results.json: the resolved configuration (defaults, file and flags merged), data set, MHA model, runs. */
 export const UptrainResultsSchema = v.strictObject({
   schema: v.literal(RESULTS_SCHEMA),
-  config: v.record(v.string(), v.unknown()),
+  config: v.record(v.string(), JsonValueSchema),
   dataset: DatasetInfoSchema,
   pretrain: PretrainInfoSchema,
   runs: v.array(VariantRunSchema),

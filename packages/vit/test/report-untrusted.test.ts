@@ -57,6 +57,11 @@ describe('results.json before rendering', () => {
     );
   });
 
+  it('a config value JSON cannot hold (-Infinity, found by the fuzz below at seed 47212813) is refused', () => {
+    const e = refusal(edited((r) => Reflect.set(r.config as object, 'preset', Number.NEGATIVE_INFINITY)));
+    expect(e.keyPath).toBe('config.preset');
+  });
+
   it('runs[0].kvHeadsPerLayer that is not a list is refused (no "perLayer.reduce is not a function")', () => {
     const e = refusal(
       edited((r) => {

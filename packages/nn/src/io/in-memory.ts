@@ -14,6 +14,7 @@ export {
   float32ToBf16Bits,
   float32ToF16Bits,
 } from './half-float';
+export { type JsonValue, JsonValueSchema } from './json-value';
 export {
   DEFAULT_READ_LIMITS,
   READ_LIMIT_ENV,
