@@ -5,10 +5,9 @@
  */
 import type { AttentionArgs, AttentionKernelResult } from '../backend';
 import { type AttentionPlan, planAttention } from '../checks/attention';
-import { allocate, type TypedArray } from '../dtype';
-import { NDArray } from '../ndarray';
 import { expNonPositive } from './attention-exp';
 import { gemm64, WORK } from './attention-gemm';
+import { type AttentionOutputs, runAttentionGroups } from './attention-outputs';
 import { applyMask, loadHeadRows, storeRows, type TileLayout, tileLayout } from './attention-scratch';
 
 /**
@@ -24,18 +23,9 @@ export function attentionKernel(
   const plan = planAttention('attention', args);
   const tiles = tileLayout(plan);
   if (tiles === null) return large();
-  const { B, Hq, Hkv, T, S, Dv } = plan;
-  const out = allocate(q.dtype, B * Hq * T * Dv);
-  const lse = allocate(q.dtype, B * Hq * T);
-  const weights = keepWeights ? allocate(q.dtype, B * Hq * T * S) : null;
-  for (let b = 0; b < B; b++) {
-    for (let g = 0; g < Hkv; g++) forwardGroup(plan, tiles, args, b, g, { out, lse, weights });
-  }
-  return {
-    out: NDArray.of(out, [B, Hq, T, Dv]),
-    lse: NDArray.of(lse, [B, Hq, T]),
-    weights: weights ? NDArray.of(weights, [B, Hq, T, S]) : null,
-  };
+  return runAttentionGroups(plan, q.dtype, keepWeights, (b, g, outputs) =>
+    forwardGroup(plan, tiles, args, b, g, outputs),
+  );
 }
 
 /** All query heads of KV head g in batch b. */
@@ -45,7 +35,7 @@ export function forwardGroup(
   args: AttentionArgs,
   b: number,
   g: number,
-  results: { readonly out: TypedArray; readonly lse: TypedArray; readonly weights: TypedArray | null },
+  results: AttentionOutputs,
 ): void {
   const { q, k, v, scale } = args;
   const { Hq, T, S, D, Dv } = plan;

@@ -10,8 +10,7 @@
  */
 import type { AttentionArgs, AttentionKernelResult } from '../backend';
 import { type AttentionPlan, planAttention } from '../checks/attention';
-import { allocate, type TypedArray } from '../dtype';
-import { NDArray } from '../ndarray';
+import { type AttentionOutputs, runAttentionGroups } from '../cpu/attention-outputs';
 import {
   type AttentionLayout,
   attentionLayout,
@@ -30,18 +29,9 @@ export function attentionWasm(args: AttentionArgs, keepWeights: boolean): Attent
   if (args.q.dtype !== 'float32') return null;
   const plan = planAttention('attention', args);
   const layout = attentionLayout(plan);
-  const { B, Hq, Hkv, T, S, Dv } = plan;
-  const out = allocate('float32', B * Hq * T * Dv);
-  const lse = allocate('float32', B * Hq * T);
-  const weights = keepWeights ? allocate('float32', B * Hq * T * S) : null;
-  for (let b = 0; b < B; b++) {
-    for (let g = 0; g < Hkv; g++) forwardGroupWasm(plan, layout, args, b, g, { out, lse, weights });
-  }
-  return {
-    out: NDArray.of(out, [B, Hq, T, Dv]),
-    lse: NDArray.of(lse, [B, Hq, T]),
-    weights: weights ? NDArray.of(weights, [B, Hq, T, S]) : null,
-  };
+  return runAttentionGroups(plan, 'float32', keepWeights, (b, g, outputs) =>
+    forwardGroupWasm(plan, layout, args, b, g, outputs),
+  );
 }
 
 /** All query heads of KV head g in batch b, into the dense (B, Hq, T, Dv) out, (B, Hq, T) lse, weights. */
@@ -51,7 +41,7 @@ export function forwardGroupWasm(
   args: AttentionArgs,
   b: number,
   g: number,
-  results: { readonly out: TypedArray; readonly lse: TypedArray; readonly weights: TypedArray | null },
+  results: AttentionOutputs,
 ): void {
   const { q, k, v, scale } = args;
   const { Hq, T, S, D, Dv } = plan;
