@@ -48,14 +48,15 @@ export async function unfinishedCells(plan: SweepPlan, out: string): Promise<Cel
   return todo;
 }
 
-/** Runs the sweep on this machine; see the file comment. */
-export async function runLocalSweep(
+/**
+ * What every sweep runner does first: make the output folder, write the plan, and find the cells still to
+ * run (finished ones are counted as skipped).
+ */
+export async function startSweep(
   plan: SweepPlan,
   out: string,
-  options: LocalSweepOptions,
-): Promise<SweepOutcome> {
-  const log = options.log ?? (() => {});
-  const attempts = options.attempts ?? 2;
+  log: (line: string) => void,
+): Promise<{ todo: CellJob[]; outcome: SweepOutcome }> {
   makeOutputFolder(out);
   const todo = await unfinishedCells(plan, out);
   await writePlan(out, plan);
@@ -66,6 +67,18 @@ export async function runLocalSweep(
     failed: [],
   };
   log(`${plan.cells.length} cells: ${outcome.skipped.length} already finished, ${todo.length} to run`);
+  return { todo, outcome };
+}
+
+/** Runs the sweep on this machine; see the file comment. */
+export async function runLocalSweep(
+  plan: SweepPlan,
+  out: string,
+  options: LocalSweepOptions,
+): Promise<SweepOutcome> {
+  const log = options.log ?? (() => {});
+  const attempts = options.attempts ?? 2;
+  const { todo, outcome } = await startSweep(plan, out, log);
   if (todo.length === 0) return outcome;
 
   const pool = new ProcessPool(Math.min(options.workers, todo.length));

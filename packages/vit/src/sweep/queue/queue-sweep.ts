@@ -7,12 +7,10 @@
  */
 import { rm } from 'node:fs/promises';
 import { Queue } from 'bullmq';
-import { makeOutputFolder } from '../../output-folder';
 import type { CellJob, SweepJob } from '../cell-config';
 import { writeCellFailure } from '../cell-failure';
 import type { SweepPlan } from '../grid';
-import { writePlan } from '../job-schema';
-import { cellLabel, type SweepOutcome, since, unfinishedCells } from '../local-sweep';
+import { cellLabel, type SweepOutcome, since, startSweep } from '../local-sweep';
 import { cellFailedPath, exists, mhaRecordPath, readCellResults } from '../sweep-layout';
 import { checkRedis, QUEUE_NAME, redisOptions } from './connection';
 import { jobIdOf } from './job-ids';
@@ -47,16 +45,7 @@ export async function runQueueSweep(
   const attempts = options.attempts ?? 2;
   const pollMs = options.pollMs ?? 1000;
   await checkRedis(url);
-  makeOutputFolder(out);
-  const todo = await unfinishedCells(plan, out);
-  await writePlan(out, plan);
-  const todoIds = new Set(todo.map((c) => c.id));
-  const outcome: SweepOutcome = {
-    skipped: plan.cells.filter((c) => !todoIds.has(c.id)).map((c) => c.id),
-    finished: [],
-    failed: [],
-  };
-  log(`${plan.cells.length} cells: ${outcome.skipped.length} already finished, ${todo.length} to run`);
+  const { todo, outcome } = await startSweep(plan, out, log);
   if (todo.length === 0) return outcome;
 
   const queue = new Queue(QUEUE_NAME, { connection: redisOptions(url) });
