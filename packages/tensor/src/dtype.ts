@@ -1,23 +1,44 @@
-import { logAllocation, takePooled } from './storage-pool';
-import type { DType, TypedArray } from './typed-array';
+import { isSharedStorage, logAllocation, takePooled } from './storage-pool';
+import { type DType, dtypeOf, type TypedArray } from './typed-array';
 
 export { type DType, dtypeOf, type TypedArray } from './typed-array';
 
 /** Allocates zero-filled storage of `n` elements for `dtype` (a recycled array when one waits: storage-pool.ts). */
 export function allocate(dtype: DType, n: number): TypedArray {
-  const data = takePooled(dtype, n) ?? fresh(dtype, n);
+  const data = takePooled(dtype, n) ?? fresh(dtype, n, false);
   logAllocation(data);
   return data;
 }
 
-function fresh(dtype: DType, n: number): TypedArray {
+/**
+ * Zero-filled storage of `n` elements on a SharedArrayBuffer, which the worker pool's threads read and
+ * write in place: the pool's results live there, so a job needs no copy out (nor a copy in, for operands
+ * that are earlier results).
+ */
+export function allocateShared(dtype: DType, n: number): TypedArray {
+  const data = takePooled(dtype, n, true) ?? fresh(dtype, n, true);
+  logAllocation(data);
+  return data;
+}
+
+/** `data` itself when it is on a SharedArrayBuffer, else a shared copy of it. */
+export function sharedCopyOf(data: TypedArray): TypedArray {
+  if (isSharedStorage(data)) return data;
+  const copy = allocateShared(dtypeOf(data), data.length);
+  copy.set(data);
+  return copy;
+}
+
+function fresh(dtype: DType, n: number, shared: boolean): TypedArray {
+  const bytes = (dtype === 'float64' ? 8 : 4) * n;
+  const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   switch (dtype) {
     case 'float32':
-      return new Float32Array(n);
+      return new Float32Array(buffer);
     case 'float64':
-      return new Float64Array(n);
+      return new Float64Array(buffer);
     case 'int32':
-      return new Int32Array(n);
+      return new Int32Array(buffer);
   }
 }
 

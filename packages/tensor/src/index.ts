@@ -18,6 +18,7 @@ export * from './shape';
 export {
   clearStoragePool,
   closeAllocationLog,
+  isSharedStorage,
   openAllocationLog,
   recycleStorage,
   setStoragePoolLimit,

@@ -4,6 +4,8 @@
  * that nothing references them any more (autograd's backward does, for the gradient temporaries it creates
  * and consumes: see autograd/src/backward.ts) wait here by dtype and length, and `allocate` hands them out
  * again. Like PyTorch's caching allocator, the pool keeps memory it may reuse, up to a limit.
+ * Arrays on SharedArrayBuffers (the storage the worker pool reads in place: dtype.ts) wait in lists of
+ * their own, so a caller that needs shared storage gets shared storage back.
  */
 import { type DType, dtypeOf, type TypedArray } from './typed-array';
 
@@ -13,11 +15,10 @@ const DEFAULT_LIMIT_BYTES = 256 * 1024 * 1024;
 
 let limitBytes = DEFAULT_LIMIT_BYTES;
 let pooledBytes = 0;
-const free: Record<DType, Map<number, TypedArray[]>> = {
-  float32: new Map(),
-  float64: new Map(),
-  int32: new Map(),
-};
+type FreeLists = Record<DType, Map<number, TypedArray[]>>;
+const freeLists = (): FreeLists => ({ float32: new Map(), float64: new Map(), int32: new Map() });
+/** Waiting arrays on ordinary ArrayBuffers, and on SharedArrayBuffers. */
+const free = { plain: freeLists(), shared: freeLists() };
 
 /** Allocations made while a log is open are recorded in it (the innermost open log only). */
 const openLogs: WeakSet<TypedArray>[] = [];
@@ -42,10 +43,10 @@ export function logAllocation(data: TypedArray): void {
   if (openLogs.length > 0 && data.length >= MIN_POOLED_LENGTH) openLogs[openLogs.length - 1].add(data);
 }
 
-/** A pooled array of exactly n elements, zero-filled, or null when none waits. */
-export function takePooled(dtype: DType, n: number): TypedArray | null {
+/** A pooled array of exactly n elements (on a SharedArrayBuffer when `shared`), zero-filled, or null when none waits. */
+export function takePooled(dtype: DType, n: number, shared = false): TypedArray | null {
   if (n < MIN_POOLED_LENGTH) return null;
-  const list = free[dtype].get(n);
+  const list = free[shared ? 'shared' : 'plain'][dtype].get(n);
   const data = list?.pop();
   if (data === undefined) return null;
   pooledBytes -= data.byteLength;
@@ -54,18 +55,16 @@ export function takePooled(dtype: DType, n: number): TypedArray | null {
 
 /**
  * Gives `data` back for reuse. The caller guarantees that no NDArray or other reference will read or write
- * it again. Arrays that share their buffer (subarrays, SharedArrayBuffers) and small arrays are left to the GC,
- * and so is anything past the pool's limit. Returns whether the array was pooled.
+ * it again. Subarrays of a larger buffer and small arrays are left to the GC, and so is anything past the
+ * pool's limit. Returns whether the array was pooled.
  */
 export function recycleStorage(data: TypedArray): boolean {
-  const buffer = data.buffer;
-  const owned =
-    buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === buffer.byteLength;
+  const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
   if (!owned || data.length < MIN_POOLED_LENGTH || pooledBytes + data.byteLength > limitBytes) return false;
-  const dtype = dtypeOf(data);
-  const list = free[dtype].get(data.length);
+  const lists = free[isSharedStorage(data) ? 'shared' : 'plain'][dtypeOf(data)];
+  const list = lists.get(data.length);
   if (list) list.push(data);
-  else free[dtype].set(data.length, [data]);
+  else lists.set(data.length, [data]);
   pooledBytes += data.byteLength;
   return true;
 }
@@ -84,6 +83,11 @@ export function setStoragePoolLimit(bytes: number): void {
 
 /** Drops every pooled array (the GC reclaims them). */
 export function clearStoragePool(): void {
-  for (const map of Object.values(free)) map.clear();
+  for (const lists of [free.plain, free.shared]) for (const map of Object.values(lists)) map.clear();
   pooledBytes = 0;
+}
+
+/** Whether `data` lives on a SharedArrayBuffer (which worker threads can read and write in place). */
+export function isSharedStorage(data: TypedArray): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer;
 }

@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Layout, layoutArray } from '../../../testing/arrays';
 import { planMatmul } from '../src/cpu/matmul';
-import { takeUnits } from '../src/cpu/matmul-job';
+import { matmulUnits } from '../src/cpu/matmul-job';
 import { type MatmulPlan, runUnits, tileForThreads, unitCount } from '../src/cpu/matmul-plan';
-import { failedUnits, waitForUnits } from '../src/cpu/unit-counters';
+import { failedUnits, takeUnitsOf, waitForUnits } from '../src/cpu/unit-counters';
 import { type Backend, fromArray, type KernelTier, type NDArray, Rng, uniform } from '../src/index';
 import { oneThreadOf, workersOnlyOf } from './thread-backends';
 
@@ -220,10 +220,16 @@ describe('matmul threads', () => {
       },
     };
     const counters = () => new Int32Array(new SharedArrayBuffer(3 * 4)); // [next, done, failed]
-    const job = { plan: broken, out: new Float32Array(2 * 70 * 9), control: counters() };
-    expect(() => takeUnits(job)).not.toThrow();
-    expect(failedUnits(job.control)).toBe(unitCount(plan));
-    expect(waitForUnits(job.control, unitCount(plan), 10)).toBe(true);
+    const control = counters();
+    const { total, run } = matmulUnits({
+      job: 'matmul',
+      seq: 0,
+      plan: broken,
+      out: new Float32Array(2 * 70 * 9),
+    });
+    expect(() => takeUnitsOf(control, total, run)).not.toThrow();
+    expect(failedUnits(control)).toBe(unitCount(plan));
+    expect(waitForUnits(control, unitCount(plan), 10)).toBe(true);
     // Nobody takes the units of a fresh job: a deadline makes the wait give up instead of hanging.
     expect(waitForUnits(counters(), unitCount(plan), 10)).toBe(false);
   });

@@ -2,12 +2,13 @@
  * Fused attention on the worker pool. Units are (batch, KV head) pairs: each computes its query heads'
  * outputs (forward) or its dq rows and its own dk / dv (backward) exactly as on one thread, so results are
  * bit-identical for any thread count. A float32 job on the wasm tier runs the WebAssembly units (wasm/attention*.ts)
- * on each thread's own arena. The operands' storages are copied once into the pool's extra shared
- * slots (q, k, v are usually views of one qkv array: one copy), outputs are written there and copied out.
+ * on each thread's own arena. The message carries the operands' storages (shared storage as it is, any
+ * other copied once: q, k, v are usually views of one qkv array) and fresh shared outputs, which the
+ * caller returns as they are.
  */
 import type { AttentionArgs, AttentionKernelGrads, AttentionKernelResult } from '../backend';
 import { type AttentionPlan, checkSaved, planAttention } from '../checks/attention';
-import { allocate, type DType, type TypedArray } from '../dtype';
+import { allocateShared, type DType, type TypedArray } from '../dtype';
 import { NDArray } from '../ndarray';
 import { forwardGroupWasm } from '../wasm/attention';
 import { backwardGroupWasm } from '../wasm/attention-backward';
@@ -17,26 +18,17 @@ import { forwardGroup } from './attention';
 import { backwardGroup } from './attention-backward';
 import { tileLayout } from './attention-scratch';
 import type { MatmulThreading } from './matmul';
-import { type PoolBuffers, type ScratchSlot, slotArray } from './pool-control';
-import { poolBuffers, reserveExtra, runMessageJob } from './thread-pool';
+import { poolRuns, runMessageJob, SharedCopies } from './thread-pool';
 
-/** An operand as the workers rebuild it: its storage in extra slot `slot`, and its view. */
+/** An operand as the workers rebuild it: its storage (on a SharedArrayBuffer) and its view. */
 export interface SharedOperand {
-  readonly slot: number;
-  readonly dtype: DType;
-  readonly length: number;
+  readonly data: TypedArray;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
 }
 
-/** An output written in extra slot `slot` (dense, `length` elements). */
-export interface SharedOutput {
-  readonly slot: number;
-  readonly length: number;
-}
-
-/** What a worker needs for an attention job (posted once per job; arrays travel as shared slots). */
+/** What a worker needs for an attention job (posted once per job; its arrays are on SharedArrayBuffers). */
 export interface AttentionJobMessage {
   readonly job: 'attention' | 'attentionBackward';
   readonly seq: number;
@@ -47,63 +39,32 @@ export interface AttentionJobMessage {
   readonly scale: number;
   /** q, k, v, mask, then (backward) out, lse, weights, dOut; null where absent. */
   readonly inputs: readonly (SharedOperand | null)[];
-  /** Forward: out, lse, weights (null unless kept). Backward: dq, dk, dv. */
-  readonly outputs: readonly (SharedOutput | null)[];
+  /** Forward: out, lse, weights (null unless kept). Backward: dq, dk, dv. Dense, zero-filled. */
+  readonly outputs: readonly (TypedArray | null)[];
 }
 
-/** Copies the storages of `arrays` (each distinct storage once) and lays out the outputs in extra slots. */
-export function shareOperands(
-  arrays: readonly (NDArray | null)[],
-  outputLengths: readonly (number | null)[],
-  dtype: DType,
-  reserve: (slot: number, dtype: DType, n: number) => TypedArray,
-): { inputs: (SharedOperand | null)[]; outputs: (SharedOutput | null)[] } {
-  const slotOf = new Map<TypedArray, number>();
-  const inputs = arrays.map((a) => {
+/** The operands as the workers rebuild them, their storages shared (copies made through `copies`). */
+function shareOperands(arrays: readonly (NDArray | null)[], copies: SharedCopies): (SharedOperand | null)[] {
+  const sharedOf = new Map<TypedArray, TypedArray>(); // one copy per storage
+  return arrays.map((a) => {
     if (a === null) return null;
-    let slot = slotOf.get(a.data);
-    if (slot === undefined) {
-      slot = slotOf.size;
-      reserve(slot, a.dtype, a.data.length).set(a.data);
-      slotOf.set(a.data, slot);
+    let data = sharedOf.get(a.data);
+    if (data === undefined) {
+      data = copies.of(a.data);
+      sharedOf.set(a.data, data);
     }
-    return {
-      slot,
-      dtype: a.dtype,
-      length: a.data.length,
-      shape: a.shape,
-      strides: a.strides,
-      offset: a.offset,
-    };
+    return { data, shape: a.shape, strides: a.strides, offset: a.offset };
   });
-  let next = slotOf.size;
-  const outputs = outputLengths.map((n) => {
-    if (n === null) return null;
-    const slot = next++;
-    reserve(slot, dtype, n).fill(0, 0, n); // units that own no query head leave their rows 0
-    return { slot, length: n };
-  });
-  return { inputs, outputs };
 }
 
-function operand(slots: readonly ScratchSlot[], s: SharedOperand | null): NDArray | null {
-  if (s === null) return null;
-  const data = slotArray(slots[s.slot], s.dtype).subarray(0, s.length);
-  return new NDArray(data, { shape: s.shape, strides: s.strides, offset: s.offset });
+function operand(s: SharedOperand | null): NDArray | null {
+  return s === null ? null : new NDArray(s.data, { shape: s.shape, strides: s.strides, offset: s.offset });
 }
 
-function output(slots: readonly ScratchSlot[], dtype: DType, s: SharedOutput | null): TypedArray | null {
-  return s === null ? null : slotArray(slots[s.slot], dtype).subarray(0, s.length);
-}
-
-/** The units of an attention job over the shared slots of `bufs` (the caller's and every worker's). */
-export function attentionUnits(
-  m: AttentionJobMessage,
-  bufs: PoolBuffers,
-): { total: number; run: (unit: number) => void } {
-  const slots = bufs.extra;
-  const [q, k, v, mask, out, lse, weights, dOut] = m.inputs.map((s) => operand(slots, s));
-  const [o0, o1, o2] = m.outputs.map((s) => output(slots, m.dtype, s));
+/** The units of an attention job (on the caller and on every worker). */
+export function attentionUnits(m: AttentionJobMessage): { total: number; run: (unit: number) => void } {
+  const [q, k, v, mask, out, lse, weights, dOut] = m.inputs.map(operand);
+  const [o0, o1, o2] = m.outputs;
   if (q === null || k === null || v === null || o0 === null || o1 === null) {
     throw new Error(`${m.job} pool job: q, k, v and the first two outputs are required`);
   }
@@ -141,17 +102,6 @@ export function attentionUnits(
   };
 }
 
-/** Copies a job's outputs out of the shared slots into fresh arrays (callers never see shared memory). */
-function takeOutputs(m: AttentionJobMessage): (TypedArray | null)[] {
-  const slots = poolBuffers().extra;
-  return m.outputs.map((s) => {
-    if (s === null) return null;
-    const data = allocate(m.dtype, s.length);
-    data.set(slotArray(slots[s.slot], m.dtype).subarray(0, s.length));
-    return data;
-  });
-}
-
 /** Runs the job on the pool when it is large enough; the outputs, or null: compute on this thread. */
 function runAttentionJob(
   job: AttentionJobMessage['job'],
@@ -167,23 +117,36 @@ function runAttentionJob(
   const units = B * Hkv;
   const macs = B * Hq * T * S * (D + Dv);
   const q = arrays[0];
-  if (q === null || threading.threads < 2 || units < 2 || macs < threading.minMacs) return null;
+  if (q === null || threading.threads < 2 || units < 2 || macs < threading.minMacs || !poolRuns())
+    return null;
   // float64 keeps the scalar units; those need the fixed workspace (larger shapes are composed on one thread).
   const kernels = tier === 'wasm' && q.dtype === 'float32' ? 'wasm' : 'js';
   if (kernels === 'js' && tileLayout(plan) === null) return null;
-  let message: AttentionJobMessage | null = null;
-  const ok = runMessageJob(
+  const copies = new SharedCopies();
+  const inputs = shareOperands(arrays, copies);
+  // Units that own no query head leave their rows 0: the outputs start zero-filled.
+  const outputs = outputLengths.map((n) => (n === null ? null : allocateShared(q.dtype, n)));
+  const outcome = runMessageJob(
     units,
     Math.min(threading.threads, units),
     threading.callerWorks ?? true,
     (seq) => {
-      const shared = shareOperands(arrays, outputLengths, q.dtype, reserveExtra);
-      const m: AttentionJobMessage = { job, seq, dtype: q.dtype, kernels, kvHead, scale, ...shared };
-      message = m;
-      return { message: m, run: attentionUnits(m, poolBuffers()).run };
+      const message: AttentionJobMessage = {
+        job,
+        seq,
+        dtype: q.dtype,
+        kernels,
+        kvHead,
+        scale,
+        inputs,
+        outputs,
+      };
+      return { message, run: attentionUnits(message).run };
     },
   );
-  return ok && message !== null ? takeOutputs(message) : null;
+  // A worker that never left its unit may still read the copies: only a finished job gives them back.
+  if (outcome !== 'unavailable') copies.recycle();
+  return outcome === 'done' ? outputs : null;
 }
 
 /** attentionKernel on the worker pool, or null when it should run on this thread (small, or no pool). */

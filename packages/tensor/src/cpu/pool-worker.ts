@@ -1,24 +1,13 @@
 /**
  * One pool worker: blocks in Atomics.wait on the pool's shared control block (pool-control.ts) and, when
  * the caller publishes a job, joins it and takes work units from its shared counter until none are left.
- * A matmul is described in the control block; messages carry replaced scratch buffers and the descriptors
- * of message-described jobs (attention, unit-job.ts), read synchronously on demand, never by the event loop.
+ * Each job comes as a message (unit-job.ts) posted before the job is published, read synchronously on
+ * joining, never by the event loop.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { takeUnits } from './matmul-job';
-import {
-  ACTIVE,
-  EPOCH,
-  jobCounters,
-  jobKind,
-  MATMUL_JOB,
-  mayJoin,
-  type PoolBuffers,
-  readJob,
-  SEQ,
-} from './pool-control';
+import { ACTIVE, jobCounters, mayJoin, SEQ } from './pool-control';
 import { takeUnitsOf } from './unit-counters';
-import { isUnitJobMessage, type UnitJobMessage, unitRunner } from './unit-job';
+import { type UnitJobMessage, unitRunner } from './unit-job';
 
 interface WorkerSetup {
   readonly control: Int32Array;
@@ -30,30 +19,13 @@ interface WorkerSetup {
 if (parentPort === null) throw new Error('pool-worker: must run as a worker thread');
 const port = parentPort;
 const { control, index, spinMs }: WorkerSetup = workerData;
-let bufs: PoolBuffers | null = null;
-/** The newest message-described job received (its seq says which published job it belongs to). */
-let unitJob: UnitJobMessage | null = null;
 
-/** The newest buffers sent so far (messages are only read here, never through the event loop). */
-function buffersFor(epoch: number): PoolBuffers | null {
-  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-    const message: UnitJobMessage | PoolBuffers = m.message;
-    if (isUnitJobMessage(message)) unitJob = message;
-    else bufs = message;
-  }
-  return bufs !== null && bufs.epoch === epoch ? bufs : null;
-}
-
-/** Takes units of the published job: a matmul from the control block, or the message-described job `seq`. */
-function work(seq: number, current: PoolBuffers): void {
-  if (jobKind(control) === MATMUL_JOB) {
-    takeUnits(readJob(control, current));
-    return;
-  }
-  // A job whose message has not arrived is left to the caller (it computes whatever nobody took).
-  if (unitJob === null || unitJob.seq !== seq) return;
-  const { total, run } = unitRunner(unitJob, current);
-  takeUnitsOf(jobCounters(control), total, run);
+/** The message of job `seq`, or null when it is not the newest one received (the caller then computes it). */
+function messageOf(seq: number): UnitJobMessage | null {
+  let newest: UnitJobMessage | null = null;
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port))
+    newest = m.message;
+  return newest !== null && newest.seq === seq ? newest : null;
 }
 
 /** Runs the job published as `seq` unless it was replaced before this worker joined. */
@@ -61,9 +33,10 @@ function join(seq: number): void {
   Atomics.add(control, ACTIVE, 1);
   try {
     if (Atomics.load(control, SEQ) !== seq || !mayJoin(control, index)) return;
-    const current = buffersFor(control[EPOCH]);
-    // Buffers that never arrived: leave the units to the caller (it computes whatever nobody took).
-    if (current !== null) work(seq, current);
+    const job = messageOf(seq);
+    if (job === null) return;
+    const { total, run } = unitRunner(job);
+    takeUnitsOf(jobCounters(control), total, run);
   } finally {
     if (Atomics.sub(control, ACTIVE, 1) === 1) Atomics.notify(control, ACTIVE);
   }

@@ -1,28 +1,21 @@
 /**
  * The worker pool for large matmuls and fused attention: started once (lazily, on the first job big enough
- * to share), workers unref'd so a process exits without closing it. Jobs reach the workers through a shared
- * control block (pool-control.ts: Atomics.wait / notify); a matmul needs no message per job, an attention
- * job posts one small descriptor (a MessageJob; the workers map it to its units in unit-job.ts).
- * The pool itself knows no job but the matmul: message jobs reach it as their message and unit function. Operands are copied into reused shared scratch buffers, and
- * results are copied out into fresh ordinary arrays, so callers never see shared memory.
+ * to share), workers unref'd so a process exits without closing it. Jobs are published through a shared
+ * control block (pool-control.ts: Atomics.wait / notify), each with one message per worker that carries
+ * its arrays (unit-job.ts maps a message to its units). Results are allocated on SharedArrayBuffers
+ * (dtype.ts `allocateShared`) and written by every thread where the caller keeps them: no copy out.
+ * Operands that are earlier results reach the workers as they are; any other is copied once into shared
+ * storage, given back to the storage pool after the job.
  */
 import type { Worker } from 'node:worker_threads';
-import { allocate, type DType, dtypeOf, type TypedArray } from '../dtype';
+import { allocate, allocateShared, dtypeOf, sharedCopyOf, type TypedArray } from '../dtype';
+import { recycleStorage } from '../storage-pool';
+import type { MatmulJobMessage } from './matmul-job';
 import { type MatmulPlan, runUnits, unitCount } from './matmul-plan';
-import {
-  ACTIVE,
-  jobCounters,
-  type MessageJob,
-  newPoolControl,
-  type PoolBuffers,
-  type ScratchSlot,
-  SEQ,
-  slotArray,
-  writeJob,
-  writeMessageJob,
-} from './pool-control';
+import { ACTIVE, jobCounters, newPoolControl, SEQ, writeJobHeader } from './pool-control';
 import { nodeThreads } from './pool-env';
 import { failedUnits, takeUnitsOf, waitForUnits } from './unit-counters';
+import type { UnitJobMessage } from './unit-job';
 
 export { defaultThreadCount } from './pool-env';
 
@@ -43,7 +36,7 @@ function poolControl(): Int32Array {
   controlBlock ??= newPoolControl();
   return controlBlock;
 }
-const workers: { worker: Worker; epoch: number }[] = [];
+const workers: Worker[] = [];
 /** Set when a worker never left a job: from then on every matmul runs on the caller (correct, slower). */
 let abandoned = false;
 
@@ -60,86 +53,8 @@ function ensureWorkers(count: number): void {
     worker.unref();
     // A worker that fails only stops taking units; the caller finishes the job (errors surface there).
     worker.on('error', () => undefined);
-    workers.push({ worker, epoch: -1 });
+    workers.push(worker);
   }
-}
-
-function emptySlot(): ScratchSlot {
-  return { f32: new Float32Array(0), f64: new Float64Array(0), i32: new Int32Array(0) };
-}
-/** Extra slots for message-described jobs: attention's backward reads up to 8 arrays and writes 3. */
-const EXTRA_SLOTS = 12;
-let bufs: PoolBuffers = {
-  epoch: 0,
-  a: emptySlot(),
-  b: emptySlot(),
-  out: emptySlot(),
-  bias: emptySlot(),
-  offsets: new Int32Array(0),
-  extra: Array.from({ length: EXTRA_SLOTS }, emptySlot),
-};
-
-/** `slot` with its `dtype` array replaced by a shared one of n elements. */
-function grownSlot(slot: ScratchSlot, dtype: DType, n: number): ScratchSlot {
-  const bytes = n * slotArray(slot, dtype).BYTES_PER_ELEMENT;
-  const sab = new SharedArrayBuffer(bytes);
-  if (dtype === 'float32') return { ...slot, f32: new Float32Array(sab) };
-  if (dtype === 'float64') return { ...slot, f64: new Float64Array(sab) };
-  return { ...slot, i32: new Int32Array(sab) };
-}
-
-/** Shared room for n elements of `dtype` in slot `name` (grown, never shrunk; a new buffer is a new epoch). */
-function reserve(name: 'a' | 'b' | 'out' | 'bias', dtype: DType, n: number): TypedArray {
-  const have = slotArray(bufs[name], dtype);
-  if (have.length >= n) return have;
-  const slot = grownSlot(bufs[name], dtype, Math.max(n, have.length * 2));
-  bufs = { ...bufs, epoch: bufs.epoch + 1, [name]: slot };
-  return slotArray(slot, dtype);
-}
-
-/** Shared room for n elements of `dtype` in extra slot i, for message-described jobs (grown like `reserve`). */
-export function reserveExtra(i: number, dtype: DType, n: number): TypedArray {
-  if (!(i >= 0 && i < EXTRA_SLOTS)) throw new RangeError(`pool: extra slot ${i} outside [0, ${EXTRA_SLOTS})`);
-  const have = slotArray(bufs.extra[i], dtype);
-  if (have.length >= n) return have;
-  const extra = bufs.extra.slice();
-  extra[i] = grownSlot(bufs.extra[i], dtype, Math.max(n, have.length * 2));
-  bufs = { ...bufs, epoch: bufs.epoch + 1, extra };
-  return slotArray(extra[i], dtype);
-}
-
-function reserveOffsets(n: number): Int32Array {
-  if (bufs.offsets.length < n) {
-    const len = Math.max(n, bufs.offsets.length * 2);
-    bufs = { ...bufs, epoch: bufs.epoch + 1, offsets: new Int32Array(new SharedArrayBuffer(len * 4)) };
-  }
-  return bufs.offsets;
-}
-
-function copyInto(name: 'a' | 'b' | 'bias', src: TypedArray): TypedArray {
-  const dst = reserve(name, dtypeOf(src), src.length);
-  dst.set(src);
-  return dst;
-}
-
-/** Copies the plan's arrays into shared scratch and returns the plan over them. */
-function sharePlan(plan: MatmulPlan, size: number): MatmulPlan {
-  const batch = plan.aOffsets.length;
-  const offsets = reserveOffsets(2 * batch);
-  offsets.set(plan.aOffsets, 0);
-  offsets.set(plan.bOffsets, batch);
-  const a = copyInto('a', plan.a);
-  const b = plan.b === plan.a ? a : copyInto('b', plan.b);
-  const bias = plan.bias === null ? null : copyInto('bias', plan.bias);
-  reserve('out', dtypeOf(plan.a), size);
-  return {
-    ...plan,
-    a,
-    b,
-    bias,
-    aOffsets: bufs.offsets.subarray(0, batch),
-    bOffsets: bufs.offsets.subarray(batch, 2 * batch),
-  };
 }
 
 /** Makes SEQ odd and waits until no worker is inside the previous job; false if one never leaves. */
@@ -152,21 +67,17 @@ function beginWrite(): boolean {
   return true;
 }
 
-/**
- * Publishes the job written under an odd SEQ: sends replaced buffers first (and a message-described job's
- * message after them), then wakes the workers.
- */
-function publish(workerCount: number, message?: MessageJob): void {
-  for (let i = 0; i < workerCount; i++) {
-    if (workers[i].epoch !== bufs.epoch) {
-      workers[i].worker.postMessage(bufs);
-      workers[i].epoch = bufs.epoch;
-    }
-    if (message) workers[i].worker.postMessage(message);
-  }
+/** Publishes the job written under an odd SEQ: posts its message to each worker, then wakes them. */
+function publish(workerCount: number, message: UnitJobMessage): void {
+  for (let i = 0; i < workerCount; i++) workers[i].postMessage(message);
   const control = poolControl();
   Atomics.add(control, SEQ, 1);
   Atomics.notify(control, SEQ);
+}
+
+/** Whether pool jobs can run here (Node, SharedArrayBuffer, and the pool not given up). */
+export function poolRuns(): boolean {
+  return !abandoned && nodeThreads() !== null;
 }
 
 /** The whole plan on the calling thread (no pool, or the pool was given up). */
@@ -176,9 +87,9 @@ function runAlone(plan: MatmulPlan, size: number): TypedArray {
   return out;
 }
 
-/** What the caller writes while no worker is inside a job: the workers' message (if any) and its unit function. */
-interface WrittenJob {
-  readonly message?: MessageJob;
+/** A job as the caller prepares it: the workers' message and the caller's unit function. */
+export interface PreparedJob {
+  readonly message: UnitJobMessage;
   readonly run: (unit: number) => void;
 }
 
@@ -193,7 +104,7 @@ function runJob(
   total: number,
   threads: number,
   callerWorks: boolean,
-  write: (seq: number) => WrittenJob,
+  prepare: (seq: number) => PreparedJob,
 ): 'done' | 'failed' | 'unavailable' {
   ensureWorkers(threads - 1);
   if (!beginWrite()) {
@@ -203,7 +114,8 @@ function runJob(
     return 'unavailable';
   }
   const control = poolControl();
-  const job = write(Atomics.load(control, SEQ) + 1);
+  const job = prepare(Atomics.load(control, SEQ) + 1);
+  writeJobHeader(control, threads - 1);
   publish(threads - 1, job.message);
   const counters = jobCounters(control);
   if (callerWorks) takeUnitsOf(counters, total, job.run);
@@ -227,46 +139,60 @@ function runJob(
 
 /**
  * Runs all units of `plan` on `threads` threads (the caller and threads - 1 workers; only the workers when
- * `callerWorks` is false) and returns a fresh dense output of `size` elements with the operands' type.
+ * `callerWorks` is false) and returns a dense output of `size` elements with the operands' type.
  */
 export function runOnPool(plan: MatmulPlan, size: number, threads: number, callerWorks: boolean): TypedArray {
-  if (abandoned || !nodeThreads()) return runAlone(plan, size);
-  const dtype = dtypeOf(plan.a);
+  if (!poolRuns()) return runAlone(plan, size);
   const total = unitCount(plan);
   const label = () => `matmul pool (M=${plan.M}, K=${plan.K}, N=${plan.N})`;
-  const outcome = runJob(label, total, threads, callerWorks, () => {
-    const shared = sharePlan(plan, size);
-    writeJob(poolControl(), shared, dtype, threads - 1, bufs.epoch);
-    const out = slotArray(bufs.out, dtype).subarray(0, size);
-    return { run: (u) => runUnits(shared, out, u, u + 1) };
+  const copies = new SharedCopies();
+  const a = copies.of(plan.a);
+  const shared: MatmulPlan = {
+    ...plan,
+    a,
+    b: plan.b === plan.a ? a : copies.of(plan.b),
+    bias: plan.bias === null ? null : copies.of(plan.bias),
+  };
+  const out = allocateShared(dtypeOf(plan.a), size);
+  const outcome = runJob(label, total, threads, callerWorks, (seq) => {
+    const message: MatmulJobMessage = { job: 'matmul', seq, plan: shared, out };
+    return { message, run: (u) => runUnits(shared, out, u, u + 1) };
   });
-  if (outcome !== 'done') return runAlone(plan, size);
-  const out = allocate(dtype, size);
-  out.set(slotArray(bufs.out, dtype).subarray(0, size));
-  return out;
+  // A worker that never left its unit may still read the copies: only a finished job gives them back.
+  if (outcome !== 'unavailable') copies.recycle();
+  return outcome === 'done' ? out : runAlone(plan, size);
 }
 
-/** A message-described job as the caller prepares it: the workers' message and the caller's unit function. */
-export interface PreparedJob {
-  readonly message: MessageJob;
-  readonly run: (unit: number) => void;
+/** The shared copies a job made of operands that were not on shared storage, given back after it. */
+export class SharedCopies {
+  private readonly made: TypedArray[] = [];
+  /** `data` itself when it is shared, else a shared copy. */
+  of(data: TypedArray): TypedArray {
+    const shared = sharedCopyOf(data);
+    if (shared !== data) this.made.push(shared);
+    return shared;
+  }
+  recycle(): void {
+    for (const data of this.made) recycleStorage(data);
+  }
 }
 
 /**
  * Runs `total` units of a message-described job (attention) on `threads` threads. `prepare(seq)` runs
- * while the job is written (no worker inside one): it copies the operands into extra slots (reserveExtra),
- * and gets the sequence number the message must carry. Returns false when the pool cannot run it or a
- * worker failed (the caller then computes everything itself, into its own arrays): results never depend on it.
+ * while the job is written (no worker inside one) and gets the sequence number its message must carry.
+ * Returns 'done', or why the caller must compute everything itself, into its own arrays: 'unavailable'
+ * (no pool, too small, or given up: a worker may still be inside a unit) or 'failed' (a unit threw on a
+ * worker). Results never depend on which.
  */
 export function runMessageJob(
   total: number,
   threads: number,
   callerWorks: boolean,
   prepare: (seq: number) => PreparedJob,
-): boolean {
-  if (abandoned || !nodeThreads() || threads < 2 || total < 2) return false;
+): 'done' | 'failed' | 'unavailable' {
+  if (!poolRuns() || threads < 2 || total < 2) return 'unavailable';
   let kind = 'message';
-  const outcome = runJob(
+  return runJob(
     () => `pool (${kind} job)`,
     total,
     threads,
@@ -274,14 +200,7 @@ export function runMessageJob(
     (seq) => {
       const job = prepare(seq);
       kind = job.message.job;
-      writeMessageJob(poolControl(), threads - 1, bufs.epoch);
       return job;
     },
   );
-  return outcome === 'done';
-}
-
-/** The scratch buffers now in use (a message-described job's caller reads its slots through them). */
-export function poolBuffers(): PoolBuffers {
-  return bufs;
 }

@@ -1,22 +1,14 @@
 /**
- * Jobs that reach the worker pool by message rather than through the control block (see pool-control.ts):
- * each message names its job; `unitRunner` gives the function that computes one unit of it.
+ * The jobs the worker pool runs, each described by one message per job (pool-control.ts): `unitRunner`
+ * gives the number of units of a job and the function that computes one of them, on any thread.
  */
 import { type AttentionJobMessage, attentionUnits } from './attention-pool';
-import type { PoolBuffers } from './pool-control';
+import { type MatmulJobMessage, matmulUnits } from './matmul-job';
 
-/** Every message-described job (one today: fused attention, forward or backward). */
-export type UnitJobMessage = AttentionJobMessage;
+/** Every job the pool runs: a matmul, or fused attention (forward or backward). */
+export type UnitJobMessage = MatmulJobMessage | AttentionJobMessage;
 
-/** The number of units of the job `m` and the function computing one, over the shared buffers `bufs`. */
-export function unitRunner(
-  m: UnitJobMessage,
-  bufs: PoolBuffers,
-): { total: number; run: (unit: number) => void } {
-  return attentionUnits(m, bufs);
-}
-
-/** Whether a message posted to a worker is a job (the other messages are PoolBuffers). */
-export function isUnitJobMessage(m: UnitJobMessage | PoolBuffers): m is UnitJobMessage {
-  return 'job' in m;
+/** The number of units of the job `m` and the function computing one. */
+export function unitRunner(m: UnitJobMessage): { total: number; run: (unit: number) => void } {
+  return m.job === 'matmul' ? matmulUnits(m) : attentionUnits(m);
 }
