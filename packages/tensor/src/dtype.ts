@@ -4,6 +4,8 @@ import { type DType, dtypeOf, type TypedArray } from './typed-array';
 export { type DType, dtypeOf, type TypedArray } from './typed-array';
 
 /** Allocates zero-filled storage of `n` elements for `dtype` (a recycled array when one waits: storage-pool.ts). */
+export function allocate(dtype: 'float32', n: number): Float32Array;
+export function allocate(dtype: DType, n: number): TypedArray;
 export function allocate(dtype: DType, n: number): TypedArray {
   const data = takePooled(dtype, n) ?? fresh(dtype, n, false);
   logAllocation(data);
@@ -15,6 +17,8 @@ export function allocate(dtype: DType, n: number): TypedArray {
  * write in place: the pool's results live there, so a job needs no copy out (nor a copy in, for operands
  * that are earlier results).
  */
+export function allocateShared(dtype: 'float32', n: number): Float32Array;
+export function allocateShared(dtype: DType, n: number): TypedArray;
 export function allocateShared(dtype: DType, n: number): TypedArray {
   const data = takePooled(dtype, n, true) ?? fresh(dtype, n, true);
   logAllocation(data);
@@ -22,6 +26,8 @@ export function allocateShared(dtype: DType, n: number): TypedArray {
 }
 
 /** `data` itself when it is on a SharedArrayBuffer, else a shared copy of it. */
+export function sharedCopyOf(data: Float32Array): Float32Array;
+export function sharedCopyOf(data: TypedArray): TypedArray;
 export function sharedCopyOf(data: TypedArray): TypedArray {
   if (isSharedStorage(data)) return data;
   const copy = allocateShared(dtypeOf(data), data.length);

@@ -19,6 +19,7 @@ import { attentionBackwardKernel } from './attention-backward';
 import { attentionBackwardOnPool, attentionOnPool } from './attention-pool';
 import { binaryKernel, compareKernel } from './binary';
 import { geluBackwardKernel, geluKernel } from './gelu';
+import { geluOnPool } from './gelu-pool';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './index-ops';
 import { layerNormBackwardKernel, layerNormKernel } from './layer-norm';
 import { defaultThreading, linearKernel, type MatmulThreading, matmulKernel } from './matmul';
@@ -97,10 +98,13 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
       (kernels === 'wasm' ? logsumexpWasm(x, axis, keepdims) : null) ?? logsumexpKernel(x, axis, keepdims),
     // float32 contiguous GELU (exact form) on the wasm tier; everything else on the scalar kernels.
     gelu: (x, approximate) =>
-      (kernels === 'wasm' ? geluWasm(x, approximate) : null) ?? geluKernel(x, approximate),
+      (kernels === 'wasm'
+        ? (geluOnPool(x, null, approximate, threading) ?? geluWasm(x, approximate))
+        : null) ?? geluKernel(x, approximate),
     geluBackward: (x, dy, approximate) =>
-      (kernels === 'wasm' ? geluBackwardWasm(x, dy, approximate) : null) ??
-      geluBackwardKernel(x, dy, approximate),
+      (kernels === 'wasm'
+        ? (geluOnPool(x, dy, approximate, threading) ?? geluBackwardWasm(x, dy, approximate))
+        : null) ?? geluBackwardKernel(x, dy, approximate),
     // float32 contiguous x (and dy) on the wasm tier, bit-identical to the scalar kernels.
     layerNorm: (x, w, b, eps) =>
       (kernels === 'wasm' ? layerNormWasm(x, w, b, eps) : null) ?? layerNormKernel(x, w, b, eps),

@@ -167,6 +167,8 @@ export function runOnPool(plan: MatmulPlan, size: number, threads: number, calle
 export class SharedCopies {
   private readonly made: TypedArray[] = [];
   /** `data` itself when it is shared, else a shared copy. */
+  of(data: Float32Array): Float32Array;
+  of(data: TypedArray): TypedArray;
   of(data: TypedArray): TypedArray {
     const shared = sharedCopyOf(data);
     if (shared !== data) this.made.push(shared);

@@ -3,12 +3,15 @@
  * gives the number of units of a job and the function that computes one of them, on any thread.
  */
 import { type AttentionJobMessage, attentionUnits } from './attention-pool';
+import { type GeluJobMessage, geluUnits } from './gelu-pool';
 import { type MatmulJobMessage, matmulUnits } from './matmul-job';
 
-/** Every job the pool runs: a matmul, or fused attention (forward or backward). */
-export type UnitJobMessage = MatmulJobMessage | AttentionJobMessage;
+/** Every job the pool runs: a matmul, fused attention (forward or backward), GELU (forward or backward). */
+export type UnitJobMessage = MatmulJobMessage | AttentionJobMessage | GeluJobMessage;
 
 /** The number of units of the job `m` and the function computing one. */
 export function unitRunner(m: UnitJobMessage): { total: number; run: (unit: number) => void } {
-  return m.job === 'matmul' ? matmulUnits(m) : attentionUnits(m);
+  if (m.job === 'matmul') return matmulUnits(m);
+  if (m.job === 'gelu') return geluUnits(m);
+  return attentionUnits(m);
 }
