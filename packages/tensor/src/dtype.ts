@@ -3,24 +3,30 @@ import { type DType, dtypeOf, type TypedArray } from './typed-array';
 
 export { type DType, dtypeOf, type TypedArray } from './typed-array';
 
-/** Allocates zero-filled storage of `n` elements for `dtype` (a recycled array when one waits: storage-pool.ts). */
-export function allocate(dtype: 'float32', n: number): Float32Array;
-export function allocate(dtype: DType, n: number): TypedArray;
-export function allocate(dtype: DType, n: number): TypedArray {
-  const data = takePooled(dtype, n) ?? fresh(dtype, n, false);
+/**
+ * What a new array holds: zeros, or (like torch.empty) whatever a recycled array held before, for outputs
+ * whose every element the caller writes (it saves a pass over the memory).
+ */
+export type Contents = 'zeros' | 'empty';
+
+/** Allocates storage of `n` elements for `dtype` (a recycled array when one waits: storage-pool.ts). */
+export function allocate(dtype: 'float32', n: number, contents?: Contents): Float32Array;
+export function allocate(dtype: DType, n: number, contents?: Contents): TypedArray;
+export function allocate(dtype: DType, n: number, contents: Contents = 'zeros'): TypedArray {
+  const data = takePooled(dtype, n, false, contents === 'zeros') ?? fresh(dtype, n, false);
   logAllocation(data);
   return data;
 }
 
 /**
- * Zero-filled storage of `n` elements on a SharedArrayBuffer, which the worker pool's threads read and
+ * Storage of `n` elements on a SharedArrayBuffer, which the worker pool's threads read and
  * write in place: the pool's results live there, so a job needs no copy out (nor a copy in, for operands
  * that are earlier results).
  */
-export function allocateShared(dtype: 'float32', n: number): Float32Array;
-export function allocateShared(dtype: DType, n: number): TypedArray;
-export function allocateShared(dtype: DType, n: number): TypedArray {
-  const data = takePooled(dtype, n, true) ?? fresh(dtype, n, true);
+export function allocateShared(dtype: 'float32', n: number, contents?: Contents): Float32Array;
+export function allocateShared(dtype: DType, n: number, contents?: Contents): TypedArray;
+export function allocateShared(dtype: DType, n: number, contents: Contents = 'zeros'): TypedArray {
+  const data = takePooled(dtype, n, true, contents === 'zeros') ?? fresh(dtype, n, true);
   logAllocation(data);
   return data;
 }
@@ -30,7 +36,7 @@ export function sharedCopyOf(data: Float32Array): Float32Array;
 export function sharedCopyOf(data: TypedArray): TypedArray;
 export function sharedCopyOf(data: TypedArray): TypedArray {
   if (isSharedStorage(data)) return data;
-  const copy = allocateShared(dtypeOf(data), data.length);
+  const copy = allocateShared(dtypeOf(data), data.length, 'empty');
   copy.set(data);
   return copy;
 }

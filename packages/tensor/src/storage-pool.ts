@@ -43,14 +43,17 @@ export function logAllocation(data: TypedArray): void {
   if (openLogs.length > 0 && data.length >= MIN_POOLED_LENGTH) openLogs[openLogs.length - 1].add(data);
 }
 
-/** A pooled array of exactly n elements (on a SharedArrayBuffer when `shared`), zero-filled, or null when none waits. */
-export function takePooled(dtype: DType, n: number, shared = false): TypedArray | null {
+/**
+ * A pooled array of exactly n elements (on a SharedArrayBuffer when `shared`), zero-filled unless `zero`
+ * is false (it then holds what it held), or null when none waits.
+ */
+export function takePooled(dtype: DType, n: number, shared = false, zero = true): TypedArray | null {
   if (n < MIN_POOLED_LENGTH) return null;
   const list = free[shared ? 'shared' : 'plain'][dtype].get(n);
   const data = list?.pop();
   if (data === undefined) return null;
   pooledBytes -= data.byteLength;
-  return data.fill(0);
+  return zero ? data.fill(0) : data;
 }
 
 /**

@@ -52,7 +52,7 @@ export function geluOnPool(
   const copies = new SharedCopies();
   const xs = copies.of(ops.xs);
   const gs = ops.gs === null ? null : copies.of(ops.gs);
-  const out = allocateShared('float32', n);
+  const out = allocateShared('float32', n, 'empty');
   const outcome = runMessageJob(
     total,
     Math.min(threading.threads, total),

@@ -4,7 +4,7 @@
  * order of additions over K whatever block it falls in, so any tiling and any split of the units (one
  * thread or many) gives bit-identical results. The pool uses finer tiles so that every thread gets work.
  */
-import type { TypedArray } from '../dtype';
+import type { Contents, TypedArray } from '../dtype';
 import { wasmGemmRows } from '../wasm/gemm';
 import { directRows } from './matmul-direct';
 import { MC, packedRows, resetPackCache } from './matmul-packed';
@@ -12,6 +12,14 @@ import type { MatmulPlan, UnitBlock } from './matmul-plan-types';
 
 export type { MatmulPlan, UnitBlock } from './matmul-plan-types';
 export { MC };
+
+/**
+ * What a plan's output must start as: units assign every element, but the packed kernel would write
+ * nothing when K = 0 (the product is all zeros; plans send K = 0 to the direct kernel today).
+ */
+export function outputContents(plan: MatmulPlan): Contents {
+  return plan.K > 0 ? 'empty' : 'zeros';
+}
 
 /** Number of work units of a plan. */
 export function unitCount(plan: MatmulPlan): number {

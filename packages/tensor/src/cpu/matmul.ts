@@ -10,7 +10,7 @@ import { NDArray } from '../ndarray';
 import { sizeOf } from '../shape';
 import { expandView } from '../view';
 import type { KernelTier } from '../wasm/support';
-import { type MatmulPlan, MC, runUnits, tileForThreads, unitCount } from './matmul-plan';
+import { type MatmulPlan, MC, outputContents, runUnits, tileForThreads, unitCount } from './matmul-plan';
 import { defaultThreadCount, runOnPool } from './thread-pool';
 import { planWalk } from './walk';
 
@@ -140,7 +140,7 @@ function runPlan(plan: MatmulPlan, outShape: number[], threading: MatmulThreadin
     }
   }
   const units = unitCount(plan);
-  const out = allocate(dtypeOf(plan.a), size);
+  const out = allocate(dtypeOf(plan.a), size, outputContents(plan));
   if (size > 0) runUnits(plan, out, 0, units);
   return NDArray.of(out, outShape);
 }

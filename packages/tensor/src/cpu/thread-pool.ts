@@ -11,7 +11,7 @@ import type { Worker } from 'node:worker_threads';
 import { allocate, allocateShared, dtypeOf, sharedCopyOf, type TypedArray } from '../dtype';
 import { recycleStorage } from '../storage-pool';
 import type { MatmulJobMessage } from './matmul-job';
-import { type MatmulPlan, runUnits, unitCount } from './matmul-plan';
+import { type MatmulPlan, outputContents, runUnits, unitCount } from './matmul-plan';
 import { ACTIVE, jobCounters, newPoolControl, SEQ, writeJobHeader } from './pool-control';
 import { nodeThreads } from './pool-env';
 import { failedUnits, takeUnitsOf, waitForUnits } from './unit-counters';
@@ -82,7 +82,7 @@ export function poolRuns(): boolean {
 
 /** The whole plan on the calling thread (no pool, or the pool was given up). */
 function runAlone(plan: MatmulPlan, size: number): TypedArray {
-  const out = allocate(dtypeOf(plan.a), size);
+  const out = allocate(dtypeOf(plan.a), size, outputContents(plan));
   runUnits(plan, out, 0, unitCount(plan));
   return out;
 }
@@ -153,7 +153,7 @@ export function runOnPool(plan: MatmulPlan, size: number, threads: number, calle
     b: plan.b === plan.a ? a : copies.of(plan.b),
     bias: plan.bias === null ? null : copies.of(plan.bias),
   };
-  const out = allocateShared(dtypeOf(plan.a), size);
+  const out = allocateShared(dtypeOf(plan.a), size, outputContents(plan));
   const outcome = runJob(label, total, threads, callerWorks, (seq) => {
     const message: MatmulJobMessage = { job: 'matmul', seq, plan: shared, out };
     return { message, run: (u) => runUnits(shared, out, u, u + 1) };

@@ -44,7 +44,7 @@ export function binaryWasm(op: BinaryOp, a: NDArray, b: NDArray): NDArray | null
   const f = arena.f32;
   if (xa.length < size) f.set(xa, 0);
   if (xb.length < size) f.set(xb, pb / F32);
-  const out = allocate('float32', size);
+  const out = allocate('float32', size, 'empty');
   const kernel = arena.kernels[`${op}_f32`];
   for (let s = 0; s < size; s += chunk) {
     const len = Math.min(chunk, size - s);
@@ -66,7 +66,7 @@ export function unaryWasm(op: UnaryOp, x: NDArray): NDArray | null {
   const size = src.length;
   const chunk = Math.min(size, CHUNK);
   const { arena } = claimArena('elementwise', 2 * region(chunk));
-  const out = allocate('float32', size);
+  const out = allocate('float32', size, 'empty');
   for (let s = 0; s < size; s += chunk) {
     const len = Math.min(chunk, size - s);
     arena.f32.set(src.subarray(s, s + len), 0);

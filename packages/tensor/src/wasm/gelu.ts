@@ -57,7 +57,7 @@ export function geluBackwardWasm(x: NDArray, dy: NDArray, approximate: GeluAppro
 function geluOnThread(x: NDArray, dy: NDArray | null, approximate: GeluApproximate): NDArray | null {
   const ops = geluOperands(x, dy, approximate);
   if (ops === null) return null;
-  const out = allocate('float32', ops.xs.length);
+  const out = allocate('float32', ops.xs.length, 'empty');
   geluInto(ops.xs, ops.gs, out);
   return NDArray.of(out, x.shape);
 }

@@ -55,7 +55,7 @@ export function layerNormWasm(
   const f = arena.f32;
   f64View(arena, pw, C).set(affineValues(weight, C, 1));
   f64View(arena, pb, C).set(affineValues(bias, C, 0));
-  const [out, means, rstds] = [x.size, rows, rows].map((n) => allocate('float32', n));
+  const [out, means, rstds] = [x.size, rows, rows].map((n) => allocate('float32', n, 'empty'));
   for (let r = 0; r < rows; r += per) {
     const k = Math.min(per, rows - r);
     f.set(src.subarray(r * C, (r + k) * C), px / F32);
@@ -105,7 +105,7 @@ export function layerNormBackwardWasm(
   f64View(arena, pdw, C).fill(0);
   f64View(arena, pdb, C).fill(0);
   const [M, R] = [mean.values(), rstd.values()];
-  const dx = allocate('float32', x.size);
+  const dx = allocate('float32', x.size, 'empty');
   for (let r = 0; r < rows; r += per) {
     const k = Math.min(per, rows - r);
     f.set(M.subarray(r, r + k), pm / F32);

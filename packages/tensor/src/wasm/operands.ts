@@ -50,7 +50,7 @@ export function repeatedBlock(x: NDArray): Float32Array | null {
 
 /** A fresh float32 NDArray of `shape` holding the n floats at byte address `at` of the arena. */
 export function copyOut(arena: Arena, at: number, shape: Shape, n: number): NDArray {
-  const out = allocate('float32', n);
+  const out = allocate('float32', n, 'empty');
   out.set(arena.f32.subarray(at / F32, at / F32 + n));
   return NDArray.of(out, shape);
 }
