@@ -18,7 +18,7 @@ import { forwardGroup } from './attention';
 import { backwardGroup } from './attention-backward';
 import { tileLayout } from './attention-scratch';
 import type { MatmulThreading } from './matmul';
-import { poolRuns, runMessageJob, SharedCopies } from './thread-pool';
+import { poolRuns, runPoolJob, SharedCopies } from './thread-pool';
 
 /** An operand as the workers rebuild it: its storage (on a SharedArrayBuffer) and its view. */
 export interface SharedOperand {
@@ -126,27 +126,20 @@ function runAttentionJob(
   const inputs = shareOperands(arrays, copies);
   // Units that own no query head leave their rows 0: the outputs start zero-filled.
   const outputs = outputLengths.map((n) => (n === null ? null : allocateShared(q.dtype, n)));
-  const outcome = runMessageJob(
-    units,
-    Math.min(threading.threads, units),
-    threading.callerWorks ?? true,
-    (seq) => {
-      const message: AttentionJobMessage = {
-        job,
-        seq,
-        dtype: q.dtype,
-        kernels,
-        kvHead,
-        scale,
-        inputs,
-        outputs,
-      };
-      return { message, run: attentionUnits(message).run };
-    },
-  );
-  // A worker that never left its unit may still read the copies: only a finished job gives them back.
-  if (outcome !== 'unavailable') copies.recycle();
-  return outcome === 'done' ? outputs : null;
+  const done = runPoolJob(units, threading, copies, (seq) => {
+    const message: AttentionJobMessage = {
+      job,
+      seq,
+      dtype: q.dtype,
+      kernels,
+      kvHead,
+      scale,
+      inputs,
+      outputs,
+    };
+    return { message, run: attentionUnits(message).run };
+  });
+  return done ? outputs : null;
 }
 
 /** attentionKernel on the worker pool, or null when it should run on this thread (small, or no pool). */

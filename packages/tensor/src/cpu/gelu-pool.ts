@@ -9,7 +9,7 @@ import { allocateShared } from '../dtype';
 import { NDArray } from '../ndarray';
 import { geluInto, geluOperands } from '../wasm/gelu';
 import type { MatmulThreading } from './matmul';
-import { poolRuns, runMessageJob, SharedCopies } from './thread-pool';
+import { poolRuns, runPoolJob, SharedCopies } from './thread-pool';
 
 /** Elements per unit: 128 KiB of each operand, a few units per thread at a ViT's MLP width. */
 const UNIT = 1 << 15;
@@ -53,16 +53,9 @@ export function geluOnPool(
   const xs = copies.of(ops.xs);
   const gs = ops.gs === null ? null : copies.of(ops.gs);
   const out = allocateShared('float32', n, 'empty');
-  const outcome = runMessageJob(
-    total,
-    Math.min(threading.threads, total),
-    threading.callerWorks ?? true,
-    (seq) => {
-      const message: GeluJobMessage = { job: 'gelu', seq, xs, gs, out };
-      return { message, run: geluUnits(message).run };
-    },
-  );
-  // A worker that never left its unit may still read the copies: only a finished job gives them back.
-  if (outcome !== 'unavailable') copies.recycle();
-  return outcome === 'done' ? NDArray.of(out, x.shape) : null;
+  const done = runPoolJob(total, threading, copies, (seq) => {
+    const message: GeluJobMessage = { job: 'gelu', seq, xs, gs, out };
+    return { message, run: geluUnits(message).run };
+  });
+  return done ? NDArray.of(out, x.shape) : null;
 }

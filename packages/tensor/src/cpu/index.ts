@@ -22,6 +22,7 @@ import { geluBackwardKernel, geluKernel } from './gelu';
 import { geluOnPool } from './gelu-pool';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './index-ops';
 import { layerNormBackwardKernel, layerNormKernel } from './layer-norm';
+import { layerNormOnPool } from './layer-norm-pool';
 import { defaultThreading, linearKernel, type MatmulThreading, matmulKernel } from './matmul';
 import { argReduceKernel, reduceKernel } from './reduce';
 import { castKernel, concatKernel, copyKernel, padKernel, whereKernel } from './shape-ops';
@@ -107,7 +108,9 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
         : null) ?? geluBackwardKernel(x, dy, approximate),
     // float32 contiguous x (and dy) on the wasm tier, bit-identical to the scalar kernels.
     layerNorm: (x, w, b, eps) =>
-      (kernels === 'wasm' ? layerNormWasm(x, w, b, eps) : null) ?? layerNormKernel(x, w, b, eps),
+      (kernels === 'wasm'
+        ? (layerNormOnPool(x, w, b, eps, threading) ?? layerNormWasm(x, w, b, eps))
+        : null) ?? layerNormKernel(x, w, b, eps),
     layerNormBackward: (dy, x, w, mean, rstd, hasBias) =>
       (kernels === 'wasm' ? layerNormBackwardWasm(dy, x, w, mean, rstd, hasBias) : null) ??
       layerNormBackwardKernel(dy, x, w, mean, rstd, hasBias),

@@ -10,6 +10,7 @@
 import type { Worker } from 'node:worker_threads';
 import { allocate, allocateShared, dtypeOf, sharedCopyOf, type TypedArray } from '../dtype';
 import { recycleStorage } from '../storage-pool';
+import type { MatmulThreading } from './matmul';
 import type { MatmulJobMessage } from './matmul-job';
 import { type MatmulPlan, outputContents, runUnits, unitCount } from './matmul-plan';
 import { ACTIVE, jobCounters, newPoolControl, SEQ, writeJobHeader } from './pool-control';
@@ -163,6 +164,23 @@ export function runOnPool(plan: MatmulPlan, size: number, threads: number, calle
   return outcome === 'done' ? out : runAlone(plan, size);
 }
 
+/**
+ * Runs a message-described job of `total` units with `threading` (runMessageJob), then gives back the
+ * shared copies its operands needed unless a worker may still read them. True when the job completed;
+ * false: the caller computes it on its own thread.
+ */
+export function runPoolJob(
+  total: number,
+  threading: MatmulThreading,
+  copies: SharedCopies,
+  prepare: (seq: number) => PreparedJob,
+): boolean {
+  const threads = Math.min(threading.threads, total);
+  const outcome = runMessageJob(total, threads, threading.callerWorks ?? true, prepare);
+  if (outcome !== 'unavailable') copies.recycle();
+  return outcome === 'done';
+}
+
 /** The shared copies a job made of operands that were not on shared storage, given back after it. */
 export class SharedCopies {
   private readonly made: TypedArray[] = [];
@@ -186,7 +204,7 @@ export class SharedCopies {
  * (no pool, too small, or given up: a worker may still be inside a unit) or 'failed' (a unit threw on a
  * worker). Results never depend on which.
  */
-export function runMessageJob(
+function runMessageJob(
   total: number,
   threads: number,
   callerWorks: boolean,

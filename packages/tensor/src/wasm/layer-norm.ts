@@ -2,6 +2,7 @@
  * Layer norm forward and backward on the wasm tier, for float32 x (and dy) stored contiguously: the
  * operands go into the arena (weight and bias as float64 rows, as the scalar kernel reads them), one
  * kernel call runs each chunk of rows (about CHUNK floats, operands.ts), its results are copied out.
+ * The forward also runs on the worker pool (cpu/layer-norm-pool.ts).
  * Anything else returns null (the scalar kernels run it).
  */
 import type { LayerNormGrads, LayerNormResult } from '../backend';
@@ -34,18 +35,33 @@ function f64View(arena: Arena, at: number, n: number): Float64Array {
   return new Float64Array(arena.memory.buffer, at, n);
 }
 
-/** (x - mean) * rstd * weight + bias on the wasm tier, or null where the scalar kernel must run it. */
-export function layerNormWasm(
-  x: NDArray,
-  weight: NDArray | null,
-  bias: NDArray | null,
-  eps: number,
-): LayerNormResult | null {
-  checkLayerNorm(x, weight, bias);
+/** The float32 rows of layer norm's x when the wasm tier runs it (C > 0, x not empty), else null. */
+export function layerNormRows(x: NDArray): { src: Float32Array; C: number } | null {
   const src = contiguousF32(x);
   const C = x.shape[x.rank - 1];
-  if (src === null || C === 0 || x.size === 0) return null;
-  const rows = rowsOf(x);
+  return src === null || C === 0 || x.size === 0 ? null : { src, C };
+}
+
+/** The affine rows as the kernel reads them: float64 weight (ones when absent) and bias (zeros). */
+export interface AffineRows {
+  readonly weight: Float64Array;
+  readonly bias: Float64Array;
+}
+
+/**
+ * Layer norm of the rows of `src` (C floats each) into out, and each row's mean and rstd. Rows are
+ * normalised on their own, so any split into row ranges (the pool's: cpu/layer-norm-pool.ts) gives the same bits.
+ */
+export function layerNormInto(
+  src: Float32Array,
+  C: number,
+  affine: AffineRows,
+  eps: number,
+  out: Float32Array,
+  means: Float32Array,
+  rstds: Float32Array,
+): void {
+  const rows = means.length;
   const per = rowsPerChunk(C);
   const {
     at: [pw, pb, pm, pr, px, po],
@@ -53,9 +69,8 @@ export function layerNormWasm(
   } = layout([region(C, F64), region(C, F64), region(per), region(per), region(per * C), region(per * C)]);
   const { arena } = claimArena('layerNorm', bytes);
   const f = arena.f32;
-  f64View(arena, pw, C).set(affineValues(weight, C, 1));
-  f64View(arena, pb, C).set(affineValues(bias, C, 0));
-  const [out, means, rstds] = [x.size, rows, rows].map((n) => allocate('float32', n, 'empty'));
+  f64View(arena, pw, C).set(affine.weight);
+  f64View(arena, pb, C).set(affine.bias);
   for (let r = 0; r < rows; r += per) {
     const k = Math.min(per, rows - r);
     f.set(src.subarray(r * C, (r + k) * C), px / F32);
@@ -64,6 +79,32 @@ export function layerNormWasm(
     means.set(f.subarray(pm / F32, pm / F32 + k), r);
     rstds.set(f.subarray(pr / F32, pr / F32 + k), r);
   }
+}
+
+/** (x - mean) * rstd * weight + bias on the wasm tier, or null where the scalar kernel must run it. */
+export function layerNormWasm(
+  x: NDArray,
+  weight: NDArray | null,
+  bias: NDArray | null,
+  eps: number,
+): LayerNormResult | null {
+  checkLayerNorm(x, weight, bias);
+  const rows = layerNormRows(x);
+  if (rows === null) return null;
+  const { src, C } = rows;
+  const [out, means, rstds] = [x.size, rowsOf(x), rowsOf(x)].map((n) => allocate('float32', n, 'empty'));
+  const affine = { weight: affineValues(weight, C, 1), bias: affineValues(bias, C, 0) };
+  layerNormInto(src, C, affine, eps, out, means, rstds);
+  return layerNormResult(x, out, means, rstds);
+}
+
+/** out, mean, rstd as NDArrays: (..., C), and (..., 1) for the statistics. */
+export function layerNormResult(
+  x: NDArray,
+  out: Float32Array,
+  means: Float32Array,
+  rstds: Float32Array,
+): LayerNormResult {
   const stats = [...x.shape.slice(0, -1), 1];
   return { out: NDArray.of(out, x.shape), mean: NDArray.of(means, stats), rstd: NDArray.of(rstds, stats) };
 }
