@@ -13,23 +13,20 @@ import { evaluate } from './evaluate';
 import { makeOutputFolder } from './output-folder';
 import { renderReport } from './report/html';
 import { loadTimmStateDict } from './timm';
-import { type StepInfo, type TrainHooks, train } from './train';
+import { type TrainHooks, train } from './train';
 import type { UptrainConfig } from './uptrain-config';
 import { type ExperimentData, loadExperimentData, presetForData } from './uptrain-data';
+import { fineTuneVariant, toEpochRecord } from './uptrain-fine-tune';
 import { loadModelFile, NotAModelFileError, saveModelFile } from './uptrain-model-file';
-import { attachTelemetry, captureKeys, detachTelemetry, TRACED_VARIANTS, tracesFrom } from './uptrain-probes';
+import { captureKeys } from './uptrain-probes';
 import {
   type EpochRecord,
-  kvCacheBytesPerToken,
   RESULTS_SCHEMA,
   resultsCsv,
-  type StepRecord,
   type UptrainResults,
-  type UptrainVariant,
   type VariantRun,
 } from './uptrain-results';
 import { summaryMarkdown } from './uptrain-summary';
-import { convertToVariant, foldWeightedLayers } from './uptrain-variants';
 import { createViT, type ViT } from './vit';
 
 export interface UptrainOptions {
@@ -187,106 +184,6 @@ async function loadMhaCheckpoint(
   const skipHead = sd.get('head.weight')?.shape[0] !== model.config.numClasses;
   loadTimmStateDict(model, sd, { skipHead });
   return { model, meta: { normalize: null } };
-}
-
-type Fit = (
-  model: ViT,
-  epochs: number,
-  lr: number,
-  seed: number,
-  hooks?: TrainHooks,
-) => Promise<{ history: EpochMetricsLike[] }>;
-
-/** Points of the per-step curve: enough to show its shape, few enough to keep results.json small. */
-const STEP_CURVE_POINTS = 60;
-
-/**
- * Records the training loss and accuracy averaged over bins of steps (about STEP_CURVE_POINTS bins): the
- * bins depend only on the step count, so runs of one config line up seed by seed.
- */
-function stepCurveRecorder(totalSteps: number): { hooks: TrainHooks; points: StepRecord[] } {
-  const bin = Math.max(1, Math.ceil(totalSteps / STEP_CURVE_POINTS));
-  const points: StepRecord[] = [];
-  let loss = 0;
-  let accuracy = 0;
-  let n = 0;
-  const onStep = (info: StepInfo) => {
-    loss += info.loss;
-    accuracy += info.accuracy;
-    n++;
-    if (info.step % bin === 0 || info.step === totalSteps) {
-      points.push({ step: info.step, trainLoss: loss / n, trainAccuracy: accuracy / n });
-      loss = 0;
-      accuracy = 0;
-      n = 0;
-    }
-  };
-  return { hooks: { onStep }, points };
-}
-
-interface EpochMetricsLike {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
-}
-
-function toEpochRecord(m: EpochMetricsLike): EpochRecord {
-  const { epoch, trainLoss, trainAccuracy, testLoss, testAccuracy } = m;
-  return { epoch, trainLoss, trainAccuracy, testLoss, testAccuracy };
-}
-
-async function fineTuneVariant(
-  mha: ViT,
-  job: {
-    variant: UptrainVariant;
-    kvHeads: number;
-    seed: number;
-    calibrationKeys?: ReturnType<typeof captureKeys>;
-  },
-  cfg: UptrainConfig,
-  fit: Fit,
-  data: ExperimentData,
-): Promise<{ run: VariantRun; model: ViT }> {
-  const { model, groupSizes } = convertToVariant(mha, {
-    ...job,
-    fidelity: cfg.fidelity,
-    window: cfg.window,
-    qcqaGenerations: cfg.qcqaGenerations,
-    qcqaStage: cfg.qcqaStage,
-  });
-  const evalOpts = { batchSize: cfg.batchSize, normalize: data.normalize };
-  const converted = evaluate(model, data.test, evalOpts);
-  const recorder = cfg.telemetry && TRACED_VARIANTS.includes(job.variant) ? attachTelemetry(model) : null;
-  const t0 = performance.now();
-  const curve = stepCurveRecorder(cfg.epochs * Math.floor(data.train.n / cfg.batchSize));
-  const history =
-    cfg.epochs > 0
-      ? (await fit(model, cfg.epochs, cfg.lr, job.seed, curve.hooks)).history.map(toEpochRecord)
-      : [];
-  const trainSeconds = (performance.now() - t0) / 1000;
-  detachTelemetry(model);
-  if (job.variant === 'wgqa') foldWeightedLayers(model);
-  const final = evaluate(model, data.test, evalOpts);
-  const kvHeadsPerLayer = groupSizes.map((g) => g.length);
-  const run: VariantRun = {
-    variant: job.variant,
-    kvHeads: job.kvHeads,
-    kvHeadsPerLayer,
-    groupSizes,
-    seed: job.seed,
-    converted: { testAccuracy: converted.accuracy, testLoss: converted.loss },
-    testAccuracy: final.accuracy,
-    testLoss: final.loss,
-    params: model.numParameters(),
-    kvBytesPerToken: kvCacheBytesPerToken(kvHeadsPerLayer, model.config),
-    trainSeconds,
-    history,
-    steps: curve.points,
-    traces: recorder ? tracesFrom(recorder, model.config.depth) : [],
-  };
-  return { run, model };
 }
 
 function calibrationBatches(data: ExperimentData, cfg: UptrainConfig) {
