@@ -42,42 +42,108 @@ export function forEachRow(
 /** Row length from which a block copy beats an element loop (a subarray object per row costs ~50 ns). */
 const LONG_ROW = 64;
 
-/** Copies a strided view of `src` into `dst` (contiguous, row-major), starting at `dstOffset`. */
+/**
+ * Copies a strided view of `src` into `dst` (contiguous, row-major), starting at `dstOffset`.
+ * Size-1 dims are dropped and dims that are laid out contiguously with their neighbour are merged first,
+ * so a permuted head layout such as (B, N, 3, H, D) -> (3, B, H, N, D) keeps its real rank and a view that
+ * is contiguous in memory becomes one block copy. The innermost three dims then run as plain nested
+ * loops with their strides in locals (no per-row callback): with D = 8 floats per run the per-row
+ * bookkeeping of a generic walk costs as much as the copy.
+ */
 export function gatherStrided(src: TypedArray, view: View, dst: TypedArray, dstOffset = 0): void {
-  const { shape, strides } = view;
-  const rank = shape.length;
-  if (rank < 2 || shape[rank - 1] >= LONG_ROW) {
-    let o = dstOffset;
-    forEachRow(view, (_row, base, stride, count) => {
-      if (stride === 1 && count >= LONG_ROW) {
-        dst.set(src.subarray(base, base + count), o);
-        o += count;
-      } else {
-        for (let j = 0, p = base; j < count; j++, p += stride) dst[o++] = src[p];
-      }
-    });
+  const { shape, strides, offset } = view;
+  const dims: number[] = [];
+  const steps: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    const n = shape[i];
+    if (n === 0) return;
+    if (n === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && steps[last] === strides[i] * n) {
+      dims[last] *= n;
+      steps[last] = strides[i];
+    } else {
+      dims.push(n);
+      steps.push(strides[i]);
+    }
+  }
+  const rank = dims.length;
+  // The innermost three dims (1 with stride 0 where the view has fewer).
+  const n0 = rank > 0 ? dims[rank - 1] : 1;
+  const s0 = rank > 0 ? steps[rank - 1] : 0;
+  const n1 = rank > 1 ? dims[rank - 2] : 1;
+  const s1 = rank > 1 ? steps[rank - 2] : 0;
+  const n2 = rank > 2 ? dims[rank - 3] : 1;
+  const s2 = rank > 2 ? steps[rank - 3] : 0;
+  const block = n0 >= LONG_ROW && s0 === 1 && src.constructor === dst.constructor;
+  const outer = rank - 3;
+  if (outer <= 0) {
+    if (block) copyRuns(src, offset, dst, dstOffset, n2, s2, n1, s1, n0);
+    else copyCube(src, offset, dst, dstOffset, n2, s2, n1, s1, n0, s0);
     return;
   }
-  // Short rows (e.g. a head's 8 values after permute): walk the two innermost dims as one plain
-  // double loop per step of the outer dims, so the per-row bookkeeping is paid once per plane.
-  const rows = shape[rank - 2];
-  const cols = shape[rank - 1];
-  const rs = strides[rank - 2];
-  const cs = strides[rank - 1];
-  // One call per (.., rows, cols) plane: the outer dims with a size-1 innermost dim.
-  const planes: View = {
-    shape: [...shape.slice(0, -2), 1],
-    strides: [...strides.slice(0, -2), 0],
-    offset: view.offset,
-  };
-  let o = dstOffset;
-  forEachRow(planes, (_row, base) => {
-    let d = o; // a local: `o` lives in the closure's context, a memory slot
-    for (let i = 0, r = base; i < rows; i++, r += rs) {
-      for (let j = 0, p = r; j < cols; j++, p += cs) dst[d++] = src[p];
+  // Odometer over the dims outside the innermost three.
+  const index = new Array<number>(outer).fill(0);
+  let count = 1;
+  for (let i = 0; i < outer; i++) count *= dims[i];
+  const cube = n2 * n1 * n0;
+  let base = offset;
+  for (let c = 0, d = dstOffset; c < count; c++, d += cube) {
+    if (block) copyRuns(src, base, dst, d, n2, s2, n1, s1, n0);
+    else copyCube(src, base, dst, d, n2, s2, n1, s1, n0, s0);
+    for (let ax = outer - 1; ax >= 0; ax--) {
+      index[ax]++;
+      base += steps[ax];
+      if (index[ax] < dims[ax]) break;
+      base -= steps[ax] * dims[ax];
+      index[ax] = 0;
     }
-    o = d;
-  });
+  }
+}
+
+/** dst[d..] = the (n2, n1, n0) box of src at `base` with strides (s2, s1, s0), element by element. */
+function copyCube(
+  src: TypedArray,
+  base: number,
+  dst: TypedArray,
+  d: number,
+  n2: number,
+  s2: number,
+  n1: number,
+  s1: number,
+  n0: number,
+  s0: number,
+): void {
+  for (let i2 = 0, p2 = base; i2 < n2; i2++, p2 += s2) {
+    for (let i1 = 0, p1 = p2; i1 < n1; i1++, p1 += s1) {
+      if (s0 === 1) {
+        for (let j = 0; j < n0; j++) dst[d + j] = src[p1 + j];
+      } else {
+        for (let j = 0, p = p1; j < n0; j++, p += s0) dst[d + j] = src[p];
+      }
+      d += n0;
+    }
+  }
+}
+
+/** The same box when rows are long unit-stride runs of one element type: one native block copy per row. */
+function copyRuns(
+  src: TypedArray,
+  base: number,
+  dst: TypedArray,
+  d: number,
+  n2: number,
+  s2: number,
+  n1: number,
+  s1: number,
+  n0: number,
+): void {
+  for (let i2 = 0, p2 = base; i2 < n2; i2++, p2 += s2) {
+    for (let i1 = 0, p1 = p2; i1 < n1; i1++, p1 += s1) {
+      dst.set(src.subarray(p1, p1 + n0), d);
+      d += n0;
+    }
+  }
 }
 
 /** Storage offsets of every element of `view` in logical order (for gather-style kernels). */

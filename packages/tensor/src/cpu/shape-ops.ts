@@ -76,7 +76,8 @@ export function concatKernel(xs: readonly NDArray[], axis: number): NDArray {
 export function padKernel(x: NDArray, pads: Padding, value: number): NDArray {
   const outShape = checkPad(x, pads);
   const out = allocate(x.dtype, sizeOf(outShape));
-  out.fill(value);
+  // allocate() hands out zeros already: the common zero pad (a slice's backward) skips a second pass.
+  if (!Object.is(value, 0)) out.fill(value);
   const strides = contiguousStrides(outShape);
   let offset = 0;
   for (let i = 0; i < x.rank; i++) offset += pads[i][0] * strides[i];
