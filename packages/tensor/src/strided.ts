@@ -75,11 +75,10 @@ export function gatherStrided(src: TypedArray, view: View, dst: TypedArray, dstO
   const s1 = rank > 1 ? steps[rank - 2] : 0;
   const n2 = rank > 2 ? dims[rank - 3] : 1;
   const s2 = rank > 2 ? steps[rank - 3] : 0;
-  const block = n0 >= LONG_ROW && s0 === 1 && src.constructor === dst.constructor;
+  const kind = s0 !== 1 ? STRIDED : n0 >= LONG_ROW && src.constructor === dst.constructor ? BLOCKS : UNIT;
   const outer = rank - 3;
   if (outer <= 0) {
-    if (block) copyRuns(src, offset, dst, dstOffset, n2, s2, n1, s1, n0);
-    else copyCube(src, offset, dst, dstOffset, n2, s2, n1, s1, n0, s0);
+    copyBox(kind, src, offset, dst, dstOffset, n2, s2, n1, s1, n0, s0);
     return;
   }
   // Odometer over the dims outside the innermost three.
@@ -89,8 +88,7 @@ export function gatherStrided(src: TypedArray, view: View, dst: TypedArray, dstO
   const cube = n2 * n1 * n0;
   let base = offset;
   for (let c = 0, d = dstOffset; c < count; c++, d += cube) {
-    if (block) copyRuns(src, base, dst, d, n2, s2, n1, s1, n0);
-    else copyCube(src, base, dst, d, n2, s2, n1, s1, n0, s0);
+    copyBox(kind, src, base, dst, d, n2, s2, n1, s1, n0, s0);
     for (let ax = outer - 1; ax >= 0; ax--) {
       index[ax]++;
       base += steps[ax];
@@ -101,8 +99,76 @@ export function gatherStrided(src: TypedArray, view: View, dst: TypedArray, dstO
   }
 }
 
-/** dst[d..] = the (n2, n1, n0) box of src at `base` with strides (s2, s1, s0), element by element. */
-function copyCube(
+/** How a box's rows are copied: element by element (strided or unit-stride rows) or as native block copies. */
+const STRIDED = 0;
+const UNIT = 1;
+const BLOCKS = 2;
+
+/** dst[d..] = the (n2, n1, n0) box of src at `base` with strides (s2, s1, s0), rows copied as `kind` says. */
+function copyBox(
+  kind: number,
+  src: TypedArray,
+  base: number,
+  dst: TypedArray,
+  d: number,
+  n2: number,
+  s2: number,
+  n1: number,
+  s1: number,
+  n0: number,
+  s0: number,
+): void {
+  if (kind === UNIT) copyUnitRows(src, base, dst, d, n2, s2, n1, s1, n0);
+  else if (kind === BLOCKS) copyBlockRows(src, base, dst, d, n2, s2, n1, s1, n0);
+  else copyStridedRows(src, base, dst, d, n2, s2, n1, s1, n0, s0);
+}
+
+/**
+ * Unit-stride rows, eight elements per step (all loads, then all stores): a plain `for` over a row of 8
+ * ran at 1.45 ns per element, this at 0.87 (the loop's own compare and branch were half the work).
+ */
+function copyUnitRows(
+  src: TypedArray,
+  base: number,
+  dst: TypedArray,
+  d: number,
+  n2: number,
+  s2: number,
+  n1: number,
+  s1: number,
+  n0: number,
+): void {
+  for (let i2 = 0, p2 = base; i2 < n2; i2++, p2 += s2) {
+    for (let i1 = 0, p1 = p2; i1 < n1; i1++, p1 += s1) {
+      let j = 0;
+      for (; j + 8 <= n0; j += 8) {
+        const p = p1 + j;
+        const o = d + j;
+        const a0 = src[p];
+        const a1 = src[p + 1];
+        const a2 = src[p + 2];
+        const a3 = src[p + 3];
+        const a4 = src[p + 4];
+        const a5 = src[p + 5];
+        const a6 = src[p + 6];
+        const a7 = src[p + 7];
+        dst[o] = a0;
+        dst[o + 1] = a1;
+        dst[o + 2] = a2;
+        dst[o + 3] = a3;
+        dst[o + 4] = a4;
+        dst[o + 5] = a5;
+        dst[o + 6] = a6;
+        dst[o + 7] = a7;
+      }
+      for (; j < n0; j++) dst[d + j] = src[p1 + j];
+      d += n0;
+    }
+  }
+}
+
+/** Rows with a stride other than 1 (a transpose, an expand, a stepped slice), element by element. */
+function copyStridedRows(
   src: TypedArray,
   base: number,
   dst: TypedArray,
@@ -116,18 +182,14 @@ function copyCube(
 ): void {
   for (let i2 = 0, p2 = base; i2 < n2; i2++, p2 += s2) {
     for (let i1 = 0, p1 = p2; i1 < n1; i1++, p1 += s1) {
-      if (s0 === 1) {
-        for (let j = 0; j < n0; j++) dst[d + j] = src[p1 + j];
-      } else {
-        for (let j = 0, p = p1; j < n0; j++, p += s0) dst[d + j] = src[p];
-      }
+      for (let j = 0, p = p1; j < n0; j++, p += s0) dst[d + j] = src[p];
       d += n0;
     }
   }
 }
 
-/** The same box when rows are long unit-stride runs of one element type: one native block copy per row. */
-function copyRuns(
+/** Long unit-stride rows of one element type: one native block copy per row. */
+function copyBlockRows(
   src: TypedArray,
   base: number,
   dst: TypedArray,
