@@ -13,7 +13,7 @@ import { geluBackwardWasm, geluWasm } from '../wasm/gelu';
 import { layerNormBackwardWasm, layerNormWasm } from '../wasm/layer-norm';
 import { reduceWasm } from '../wasm/reduce';
 import { logsumexpWasm, softmaxBackwardWasm, softmaxWasm } from '../wasm/softmax';
-import { type KernelTier, resolveKernelTier } from '../wasm/support';
+import { type KernelTier, resolveKernelTier, resolveWasmFma } from '../wasm/support';
 import { attentionKernel } from './attention';
 import { attentionBackwardKernel } from './attention-backward';
 import { attentionBackwardOnPool, attentionOnPool } from './attention-pool';
@@ -31,7 +31,13 @@ import { unaryKernel } from './unary';
 
 export { type AdamScalars, adamUpdateWasm } from '../wasm/adam';
 export { kernelListing } from '../wasm/kernel-module';
-export { type KernelTier, resolveKernelTier, wasmSimdSupported } from '../wasm/support';
+export {
+  type KernelTier,
+  resolveKernelTier,
+  resolveWasmFma,
+  wasmRelaxedSimdSupported,
+  wasmSimdSupported,
+} from '../wasm/support';
 export { erf } from './erf';
 
 export { defaultThreading, type MatmulThreading } from './matmul';
@@ -48,6 +54,13 @@ export interface CpuBackendOptions {
    * where it does not is an error.
    */
   readonly kernels?: KernelTier;
+  /**
+   * float32 matmul / Linear on the wasm tier with relaxed-SIMD FMA (f32x4.relaxed_madd): faster where the
+   * CPU fuses, but the bits then depend on the machine. Default: GQA_WASM_FMA=1, else off. Asking for it on
+   * the 'js' tier or where relaxed SIMD does not validate (Node 20 without --experimental-wasm-relaxed-simd)
+   * is an error. Attention and the other kernels keep their separate multiply and add.
+   */
+  readonly fma?: boolean;
 }
 
 /** The default CPU backend: every kernel of the Backend interface, float32 / float64 / int32. */
@@ -57,6 +70,7 @@ export const cpuBackend: Backend = createCpuBackend();
 export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
   const threading = opts.threading ?? defaultThreading();
   const kernels = resolveKernelTier(opts.kernels);
+  const fma = resolveWasmFma(opts.fma, kernels);
   const backend: Backend = {
     name: opts.name ?? 'cpu',
     // float32 contiguous / row-broadcast operands of the ops with a SIMD kernel on the wasm tier.
@@ -80,8 +94,8 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
       ARG_REDUCE_OPS,
       (op) => (x: NDArray, axis: number, keepdims: boolean) => argReduceKernel(op, x, axis, keepdims),
     ),
-    matmul: (a, b) => matmulKernel(a, b, threading, kernels),
-    linear: (x, w, b) => linearKernel(x, w, b, threading, kernels),
+    matmul: (a, b) => matmulKernel(a, b, threading, kernels, fma),
+    linear: (x, w, b) => linearKernel(x, w, b, threading, kernels, fma),
     cast: castKernel,
     copy: copyKernel,
     where: whereKernel,

@@ -23,6 +23,8 @@ export interface MatmulPlan {
   readonly direct: boolean;
   /** float32 on the WebAssembly SIMD tier (wasm/gemm.ts): f32 sums instead of float64 ones. */
   readonly wasm: boolean;
+  /** On the wasm tier, the relaxed-SIMD FMA kernel (opt-in, GQA_WASM_FMA=1): machine-dependent bits. */
+  readonly fma: boolean;
   /** Optional bias (N values at biasOffset + j * biasStride) added to every output row (Linear). */
   readonly bias: TypedArray | null;
   readonly biasOffset: number;

@@ -20,12 +20,14 @@ const DIRECT_THIN = 8;
 
 /**
  * Validates the operands and builds the work plan of a @ b; `out` shape is (...batch, M, N). With the
- * 'wasm' tier, float32 products run on the WebAssembly SIMD kernel (f32 sums; float64 keeps the scalar path).
+ * 'wasm' tier, float32 products run on the WebAssembly SIMD kernel (f32 sums; float64 keeps the scalar path),
+ * with `fma` on its relaxed-SIMD FMA variant.
  */
 export function planMatmul(
   a: NDArray,
   b: NDArray,
   tier: KernelTier = 'js',
+  fma = false,
 ): { plan: MatmulPlan; outShape: number[] } {
   const { batch, M, K, N } = checkMatmul(a, b);
   const aBatch = expandView(
@@ -49,6 +51,7 @@ export function planMatmul(
     K,
     N,
     wasm: tier === 'wasm' && a.dtype === 'float32',
+    fma: fma && tier === 'wasm' && a.dtype === 'float32',
     direct: K <= DIRECT_THIN || N <= DIRECT_THIN || M * K * N <= DIRECT_MAX_MACS,
     bias: null,
     biasOffset: 0,
@@ -101,8 +104,9 @@ export function matmulKernel(
   b: NDArray,
   threading: MatmulThreading = { threads: 1, minMacs: 0 },
   kernels: KernelTier = 'js',
+  fma = false,
 ): NDArray {
-  const { plan, outShape } = planMatmul(a, b, kernels);
+  const { plan, outShape } = planMatmul(a, b, kernels, fma);
   return runPlan(plan, outShape, threading);
 }
 
@@ -116,10 +120,11 @@ export function linearKernel(
   bias: NDArray | null,
   threading: MatmulThreading = { threads: 1, minMacs: 0 },
   kernels: KernelTier = 'js',
+  fma = false,
 ): NDArray {
   checkLinear(x, weight, bias);
   const x2 = x.rank === 1 ? x.reshape([1, x.shape[0]]) : x; // (..., in)
-  const { plan, outShape } = planMatmul(x2, weight.transpose(0, 1), kernels); // (..., in) @ (in, out)
+  const { plan, outShape } = planMatmul(x2, weight.transpose(0, 1), kernels, fma); // (..., in) @ (in, out)
   const withBias: MatmulPlan = bias
     ? { ...plan, bias: bias.data, biasOffset: bias.offset, biasStride: bias.strides[0] }
     : plan;

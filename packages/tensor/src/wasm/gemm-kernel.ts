@@ -6,7 +6,9 @@
  * or B stored row-major as it is (brs = its row stride, bps = 32). The micro-kernel keeps a 4 x 8 block of C in eight f32x4 accumulators; per step of
  * k it loads one B row (2 x v128), splats one A value per row, and does 8 f32x4 multiplies and 8 adds
  * (no fused multiply-add: results are the same on every machine). Each C element is one sequential f32
- * sum over k, whatever block or thread computes it.
+ * sum over k, whatever block or thread computes it. The opt-in `gemm_fma_f32` (GQA_WASM_FMA=1) is the
+ * same loop with 8 f32x4.relaxed_madd instead: one rounding per step where the CPU has FMA, so its bits
+ * depend on the machine (still the same for any block or thread count on one machine).
  */
 import { FunctionBuilder, type Local } from './function-builder';
 
@@ -30,9 +32,12 @@ export const GEMM_PARAMS = {
   accumulate: 'i32',
 } as const;
 
-/** Emits `gemm_f32`: loops over B panels, then over 4-row blocks of A, then a 3-, 2- or 1-row tail. */
-export function emitGemm(): FunctionBuilder {
-  const f = new FunctionBuilder('gemm_f32', GEMM_PARAMS);
+/**
+ * Emits `gemm_f32` (or, with `fma`, `gemm_fma_f32`): loops over B panels, then over 4-row blocks of A,
+ * then a 3-, 2- or 1-row tail.
+ */
+export function emitGemm(fma = false): FunctionBuilder {
+  const f = new FunctionBuilder(fma ? 'gemm_fma_f32' : 'gemm_f32', GEMM_PARAMS);
   const [a, ars, , b, , bps, c, ldc, rows, panels] = f.params;
   const p = f.local('p', 'i32');
   const i = f.local('i', 'i32');
@@ -56,14 +61,14 @@ export function emitGemm(): FunctionBuilder {
         f.loop('rows', () => {
           // while (i + 4 <= rows) { 4 x 8 block at rows i..i+3; i += 4 }
           f.get(i).i32(GEMM_MR).op('i32.add').get(rows).op('i32.gt_s').brIf('rows_done');
-          microKernel(f, regs, GEMM_MR, { a, ars, i, bPanel, cPanel, ldc });
+          microKernel(f, regs, GEMM_MR, { a, ars, i, bPanel, cPanel, ldc }, fma);
           f.get(i).i32(GEMM_MR).op('i32.add').set(i).br('rows');
         });
       });
       // The last rows % 4 rows: a 3-, 2- or 1-row block.
       for (let mr = GEMM_MR - 1; mr >= 1; mr--) {
         f.get(rows).get(i).op('i32.sub').i32(mr).op('i32.eq');
-        f.if(() => microKernel(f, regs, mr, { a, ars, i, bPanel, cPanel, ldc }));
+        f.if(() => microKernel(f, regs, mr, { a, ars, i, bPanel, cPanel, ldc }, fma));
       }
       f.get(p).i32(1).op('i32.add').set(p).br('panels');
     });
@@ -106,6 +111,7 @@ function microKernel(
   g: Registers,
   mr: number,
   at: { a: Local; ars: Local; i: Local; bPanel: Local; cPanel: Local; ldc: Local },
+  fma: boolean,
 ): void {
   const accumulate = f.param('accumulate');
   const acs = f.param('acs');
@@ -139,8 +145,8 @@ function microKernel(
       for (let r = 0; r < mr; r++) {
         // c[r] += splat(A[i + r, k]) * b, for both halves of the row; then step A's pointer along k.
         f.get(g.aRow[r]).mem('v128.load32_splat').set(g.aSplat);
-        f.get(g.acc[r][0]).get(g.aSplat).get(g.b0).op('f32x4.mul').op('f32x4.add').set(g.acc[r][0]);
-        f.get(g.acc[r][1]).get(g.aSplat).get(g.b1).op('f32x4.mul').op('f32x4.add').set(g.acc[r][1]);
+        madd(f, g.acc[r][0], g.aSplat, g.b0, fma); // c[r][0..4) += a * B[k, 0..4)
+        madd(f, g.acc[r][1], g.aSplat, g.b1, fma); // c[r][4..8) += a * B[k, 4..8)
         f.get(g.aRow[r]).get(acs).op('i32.add').set(g.aRow[r]);
       }
       f.get(g.bRow).get(f.param('brs')).op('i32.add').set(g.bRow);
@@ -151,4 +157,13 @@ function microKernel(
     cRow(r).get(g.acc[r][0]).mem('v128.store');
     cRow(r).get(g.acc[r][1]).mem('v128.store', 16);
   }
+}
+
+/**
+ * acc += a * b, four lanes: f32x4.mul then f32x4.add (two roundings, the same bits everywhere), or with
+ * `fma` one f32x4.relaxed_madd(a, b, acc) (fused where the CPU has FMA, so machine-dependent bits).
+ */
+function madd(f: FunctionBuilder, acc: Local, a: Local, b: Local, fma: boolean): void {
+  if (fma) f.get(a).get(b).get(acc).op('f32x4.relaxed_madd').set(acc);
+  else f.get(acc).get(a).get(b).op('f32x4.mul').op('f32x4.add').set(acc);
 }

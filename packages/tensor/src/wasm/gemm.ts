@@ -5,8 +5,10 @@
  * as two vectors), otherwise B is packed once into 8-column panels, KC rows deep per slice. Every unit of
  * that matrix then reuses both. A unit runs the kernel slice by slice into a C block in the arena
  * (the first slice assigns, later ones add: one f32 sum per element, in k order) and copies its rows out.
+ * A plan with `fma` (GQA_WASM_FMA=1) runs gemm_fma_f32 (fma-gemm.ts) instead of gemm_f32.
  */
 import type { MatmulPlan, UnitBlock } from '../cpu/matmul-plan-types';
+import { fmaGemmOf } from './fma-gemm';
 import { GEMM_NR } from './gemm-kernel';
 import { type Arena, claimArena } from './kernel-module';
 
@@ -123,6 +125,7 @@ export function wasmGemmRows(plan: MatmulPlan, u: UnitBlock, out: Float32Array):
   const p1 = Math.ceil((u.j0 + u.cols) / GEMM_NR);
   const ldc = (p1 - p0) * GEMM_NR;
   const aRow0 = at.aOffset - at.aLo + u.i0 * ars;
+  const gemm = plan.fma ? fmaGemmOf(at.arena) : at.arena.kernels.gemm_f32;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = Math.min(KC, K - k0);
     // Packed B: slice k0 starts at k0 * panels * 8 floats, its panels kc * 8 floats apart. In place:
@@ -130,7 +133,7 @@ export function wasmGemmRows(plan: MatmulPlan, u: UnitBlock, out: Float32Array):
     const [bSlice, brs, bps] = at.bDirect
       ? [at.bAt + (at.bOffset - at.bLo + k0 * plan.brs + p0 * GEMM_NR) * F32, plan.brs * F32, GEMM_NR * F32]
       : [at.bAt + (k0 * panels + p0 * kc) * GEMM_NR * F32, GEMM_NR * F32, kc * GEMM_NR * F32];
-    at.arena.kernels.gemm_f32(
+    gemm(
       at.aAt + (aRow0 + k0 * acs) * F32,
       ars * F32,
       acs * F32,

@@ -82,6 +82,11 @@ export const SIMD_OPS = {
   'f64x2.sub': 0xf1,
   'f64x2.mul': 0xf2,
   'f64x2.div': 0xf3,
+  /**
+   * Relaxed SIMD (a * b + c, rounded once or twice as the machine likes): only in the opt-in FMA GEMM
+   * (GQA_WASM_FMA=1); Node 20 validates it only with --experimental-wasm-relaxed-simd.
+   */
+  'f32x4.relaxed_madd': 0x105,
 } as const;
 export type SimdOp = keyof typeof SIMD_OPS;
 
