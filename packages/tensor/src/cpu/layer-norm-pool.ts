@@ -15,8 +15,11 @@ import { poolRuns, runPoolJob, SharedCopies } from './thread-pool';
 
 /** Floats of x per unit: 128 KiB, a few units per thread at a ViT's activation size. */
 const UNIT = 1 << 15;
-/** Work of one element in multiply-adds, to weigh a job against threading.minMacs. */
-const LAYER_NORM_MACS = 8;
+/**
+ * Time of one element in matmul multiply-adds, to weigh a job against threading.minMacs: the kernel
+ * takes about 2 ns an element where the GEMM does a multiply-add in 0.05 ns (C-step profile, wasm tier).
+ */
+const LAYER_NORM_MACS = 40;
 
 /** A layer norm job as the pool posts it. */
 export interface LayerNormJobMessage {
