@@ -1,11 +1,12 @@
 /**
  * Fused attention on the WebAssembly tier against the scalar kernels (the oracle) and the float64
  * reference, with fast-check over shapes whose S, D, Dv and T are not multiples of 4 or 8 and cross the
- * 64-row chunk, GQA maps, masks with blocked rows, and kept or recomputed weights.
+ * 64-row chunk, GQA maps, masks with blocked rows, and kept or recomputed weights; and q, k, v as views
+ * of one projection, the ViT's layout, staged in the arena per batch (or not, when too sparse).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AttentionArgs, createCpuBackend, fromArray, type NDArray, Rng, uniform } from '../src/index';
+import { type AttentionArgs, createCpuBackend, fromArray, NDArray, Rng, uniform } from '../src/index';
 import { expectLike, f64, oracle } from './contract-helpers';
 
 const wasm = createCpuBackend({ kernels: 'wasm', threading: { threads: 1, minMacs: 0 } });
@@ -69,6 +70,43 @@ describe('fused attention on the wasm tier', () => {
         expectLike(g.dk, refG.dk, 1e-3, 1e-4);
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('q, k, v as head views of one (B, T, 3 C) projection (staged once per batch) or of one too sparse to stage', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 60, max: 70 })),
+        fc.integer({ min: 1, max: 12 }),
+        fc.constantFrom(1, 5),
+        fc.boolean(),
+        fc.nat(1 << 20),
+        (B, H, T, D, spread, keep, seed) => {
+          const rng = new Rng(seed);
+          const C = H * D;
+          // Rows of the projection 3 C * spread floats apart: spread 5 makes a batch's span 5x what q, k, v read.
+          const row = 3 * C * spread;
+          const qkv = uniform([B, T, row], -2, 2, rng).data;
+          const view = (i: number) =>
+            new NDArray(qkv, { shape: [B, H, T, D], strides: [T * row, D, row, 1], offset: i * C });
+          const kvHead = Int32Array.from({ length: H }, (_, h) => h);
+          const args = { q: view(0), k: view(1), v: view(2), kvHead, scale: D ** -0.5, mask: null };
+          const dOut = uniform([B, T, H, D], -1, 1, rng).transpose(1, 2);
+          const got = wasm.attention(args, keep);
+          const want = js.attention(args, keep);
+          expectLike(got.out, want.out, 1e-4, 1e-5);
+          expectLike(got.lse, want.lse, 1e-5, 1e-5);
+          if (keep && got.weights && want.weights) expectLike(got.weights, want.weights, 1e-5, 1e-6);
+          const g = wasm.attentionBackward(args, got, dOut);
+          const gw = js.attentionBackward(args, want, dOut);
+          expectLike(g.dq, gw.dq, 1e-3, 1e-4);
+          expectLike(g.dk, gw.dk, 1e-3, 1e-4);
+          expectLike(g.dv, gw.dv, 1e-3, 1e-4);
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 

@@ -22,8 +22,9 @@ import {
   maskScores,
   tileOut,
 } from './attention-layout';
+import { stageBatch } from './attention-staging';
 import { GEMM_NR } from './gemm-kernel';
-import { type Arena, claimArena } from './kernel-module';
+import type { Arena } from './kernel-module';
 
 const F32 = 4;
 const PANEL = GEMM_NR * F32;
@@ -69,23 +70,24 @@ export function backwardGroupWasm(
   if (heads.length === 0 || T === 0 || S === 0) return; // dq stays 0 when there are no keys
   const { q, k, v, scale } = args;
   const { lse, weights } = saved;
-  const arena = claimArena('attention', w.bytes).arena;
+  const { arena, bases } = stageBatch(w, b, [q, k, v, dOut]);
+  const [qAt, kAt, vAt, dOutAt] = bases;
   const { f32, kernels } = arena;
   const { Dp, Dvp, Sp, S4 } = w;
-  headRowsIn(k, b, g, 0, S, D, f32, w.K, Dp, 1);
-  headTransposedIn(k, b, g, S, D, f32, w.KT, Sp);
-  headTransposedIn(v, b, g, S, Dv, f32, w.VT, Sp);
+  headRowsIn(k, kAt, b, g, 0, S, D, arena, w, w.K, Dp, 1);
+  headTransposedIn(k, kAt, b, g, S, D, arena, w.KT, Sp);
+  headTransposedIn(v, vAt, b, g, S, Dv, arena, w.VT, Sp);
   f32.fill(0, w.dK, w.dK + S * Dp);
   f32.fill(0, w.dV, w.dV + S * Dvp);
   for (const h of heads) {
     for (let t0 = 0; t0 < T; t0 += w.chunk) {
       const rows = Math.min(w.chunk, T - t0);
       const row0 = (b * Hq + h) * T + t0;
-      headRowsIn(q, b, h, t0, rows, D, f32, w.Q, Dp, scale);
-      headRowsIn(dOut, b, h, t0, rows, Dv, f32, w.dO, Dvp, 1);
-      headRowsIn(lse, b, h, t0, rows, 1, f32, w.L, 1, 1);
+      headRowsIn(q, qAt, b, h, t0, rows, D, arena, w, w.Q, Dp, scale);
+      headRowsIn(dOut, dOutAt, b, h, t0, rows, Dv, arena, w, w.dO, Dvp, 1);
+      headRowsIn(lse, null, b, h, t0, rows, 1, arena, w, w.L, 1, 1);
       // Pads of p are 0 (kept weights padded with 0, recomputed ones from -Infinity), so sum(p dP) is the row's.
-      if (weights) headRowsIn(weights, b, h, t0, rows, S, f32, w.P, Sp, 1);
+      if (weights) headRowsIn(weights, null, b, h, t0, rows, S, arena, w, w.P, Sp, 1);
       else recomputeP(plan, w, arena, b, h, t0, rows);
       // dP: dOut (rows, Dv) @ V^T (Dv, Sp)
       kernels.gemm_f32(
@@ -136,7 +138,7 @@ export function backwardGroupWasm(
         S,
         0,
       );
-      tileOut(f32, w.dQ, Dp, rows, D, grads.dq, row0 * D, scale);
+      tileOut(arena, w, w.dQ, Dp, rows, D, grads.dq, row0 * D, scale);
       // dk += dS^T (S, rows) @ (q * scale) (rows, Dp)
       kernels.gemm_f32(
         w.P * F32,
@@ -155,8 +157,8 @@ export function backwardGroupWasm(
     }
   }
   const kvRow = (b * Hkv + g) * S;
-  tileOut(f32, w.dK, Dp, S, D, grads.dk, kvRow * D, 1);
-  tileOut(f32, w.dV, Dvp, S, Dv, grads.dv, kvRow * Dv, 1);
+  tileOut(arena, w, w.dK, Dp, S, D, grads.dk, kvRow * D, 1);
+  tileOut(arena, w, w.dV, Dvp, S, Dv, grads.dv, kvRow * Dv, 1);
 }
 
 /** p = exp(s - lse) for the chunk's rows: masked scores and pad columns are -Infinity, so they give 0. */

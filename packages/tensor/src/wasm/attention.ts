@@ -19,8 +19,8 @@ import {
   maskScores,
   tileOut,
 } from './attention-layout';
+import { stageBatch } from './attention-staging';
 import { GEMM_NR } from './gemm-kernel';
-import { claimArena } from './kernel-module';
 
 const F32 = 4;
 
@@ -53,16 +53,17 @@ export function forwardGroupWasm(
     for (const h of heads) lse.fill(Number.NEGATIVE_INFINITY, (b * Hq + h) * T, (b * Hq + h + 1) * T);
     return;
   }
-  const { arena } = claimArena('attention', w.bytes);
+  const { arena, bases } = stageBatch(w, b, [q, k, v]);
+  const [qAt, kAt, vAt] = bases;
   const { f32, kernels } = arena;
   const { Dp, Dvp, Sp } = w;
-  headTransposedIn(k, b, g, S, D, f32, w.KT, Sp);
-  headRowsIn(v, b, g, 0, S, Dv, f32, w.V, Dvp, 1);
+  headTransposedIn(k, kAt, b, g, S, D, arena, w.KT, Sp);
+  headRowsIn(v, vAt, b, g, 0, S, Dv, arena, w, w.V, Dvp, 1);
   for (const h of heads) {
     for (let t0 = 0; t0 < T; t0 += w.chunk) {
       const rows = Math.min(w.chunk, T - t0);
       const row0 = (b * Hq + h) * T + t0;
-      headRowsIn(q, b, h, t0, rows, D, f32, w.Q, Dp, scale);
+      headRowsIn(q, qAt, b, h, t0, rows, D, arena, w, w.Q, Dp, scale);
       // s: (rows, D) @ K^T (D, Sp), all score panels
       kernels.gemm_f32(
         w.Q * F32,
@@ -85,7 +86,7 @@ export function forwardGroupWasm(
         const max = f32[w.stats + 2 * r];
         lse[row0 + r] = (max === Number.NEGATIVE_INFINITY ? 0 : max) + Math.log(f32[w.stats + 2 * r + 1]);
       }
-      if (weights) tileOut(f32, w.P, Sp, rows, S, weights, row0 * S, 1);
+      if (weights) tileOut(arena, w, w.P, Sp, rows, S, weights, row0 * S, 1);
       // out: p (rows, S) @ V (S, Dvp)
       kernels.gemm_f32(
         w.P * F32,
@@ -101,7 +102,7 @@ export function forwardGroupWasm(
         S,
         0,
       );
-      tileOut(f32, w.O, Dvp, rows, Dv, out, row0 * Dv, 1);
+      tileOut(arena, w, w.O, Dvp, rows, Dv, out, row0 * Dv, 1);
     }
   }
 }

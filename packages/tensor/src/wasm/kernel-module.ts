@@ -7,6 +7,7 @@
  */
 
 import { emitAdam } from './adam-kernel';
+import { emitCopyRows } from './copy-rows-kernel';
 import {
   emitBinary,
   emitUnary,
@@ -53,6 +54,17 @@ export interface Kernels extends BinaryKernels, UnaryKernels {
   softmax_f32(x: number, y: number, rows: number, n: number, ld: number, stats: number): void;
   softmax_grad_f32(y: number, dy: number, dx: number, rows: number, n: number, ld: number): void;
   exp_shift_f32(x: number, rows: number, n: number, ld: number, shift: number): void;
+  copy_rows_f32(
+    src: number,
+    sld: number,
+    scs: number,
+    dst: number,
+    dld: number,
+    rows: number,
+    n: number,
+    width: number,
+    mul: number,
+  ): void;
   layer_norm_f32(
     x: number,
     w: number,
@@ -109,6 +121,7 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitSoftmax(),
     emitSoftmaxGrad(),
     emitExpShift(),
+    emitCopyRows(),
     emitLayerNorm(),
     emitLayerNormGrad(),
     emitSumRows(),

@@ -26,6 +26,7 @@ export const PLAIN_OPS = {
   'f32.eq': 0x5b,
   'f32.lt': 0x5d,
   'f32.gt': 0x5e,
+  'f64.eq': 0x61,
   'i32.add': 0x6a,
   'i32.sub': 0x6b,
   'i32.mul': 0x6c,

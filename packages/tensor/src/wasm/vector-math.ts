@@ -71,7 +71,9 @@ export function expF32x4(
 ): void {
   const { n, r, low } = s;
   f.get(t).get(k.min).op('f32x4.lt').set(low); // lanes to flush to 0
-  f.get(t).get(k.min).op('f32x4.max').set(t);
+  // Flushed lanes go on as 0, not as EXP_MIN: e^-87.5 is a float32 subnormal, which the multiply by 2^n
+  // would produce at a slow-path cost (its bits are cleared below either way).
+  f.get(t).get(k.min).op('f32x4.max').get(low).op('v128.andnot').set(t);
   // n = round(t / ln 2) + SHIFTER (the integer sits in n's low bits); r = t - n ln2 in two parts, so r
   // keeps its low bits
   f.get(t).get(k.log2e).op('f32x4.mul').get(k.shifter).op('f32x4.add').set(n);
