@@ -55,10 +55,11 @@ export interface CpuBackendOptions {
    */
   readonly kernels?: KernelTier;
   /**
-   * float32 matmul / Linear on the wasm tier with relaxed-SIMD FMA (f32x4.relaxed_madd): faster where the
-   * CPU fuses, but the bits then depend on the machine. Default: GQA_WASM_FMA=1, else off. Asking for it on
-   * the 'js' tier or where relaxed SIMD does not validate (Node 20 without --experimental-wasm-relaxed-simd)
-   * is an error. Attention and the other kernels keep their separate multiply and add.
+   * float32 matmul / Linear on the wasm tier with relaxed-SIMD FMA (f32x4.relaxed_madd): one rounding per
+   * step where the CPU fuses, so the bits depend on the machine (and no faster where measured: bench/README.md,
+   * Round 4c). Default: GQA_WASM_FMA=1, else off. Asking for it on the 'js' tier or where relaxed SIMD does
+   * not validate (Node 20 without --experimental-wasm-relaxed-simd) is an error. Attention and the other
+   * kernels keep their separate multiply and add.
    */
   readonly fma?: boolean;
 }
