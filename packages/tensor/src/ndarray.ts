@@ -164,7 +164,7 @@ export class NDArray implements View {
   /** This array if already contiguous (or dense when `dense`), otherwise a row-major copy. */
   contiguous(dense = false): NDArray {
     if (dense ? this.isDense : this.isContiguous) return this;
-    const out = allocate(this.dtype, this.size);
+    const out = allocate(this.dtype, this.size, 'empty'); // the gather writes every element
     gatherStrided(this.data, this, out);
     return NDArray.of(out, this.shape);
   }
@@ -177,7 +177,7 @@ export class NDArray implements View {
   /** A dense copy with another dtype (int32 conversion truncates toward zero). */
   astype(dtype: DType): NDArray {
     const src = this.values();
-    const out = allocate(dtype, this.size);
+    const out = allocate(dtype, this.size, 'empty');
     if (dtype === 'int32') for (let i = 0; i < src.length; i++) out[i] = Math.trunc(src[i]);
     else out.set(src);
     return NDArray.of(out, this.shape);
@@ -185,7 +185,7 @@ export class NDArray implements View {
 
   /** A dense copy that does not share storage. */
   clone(): NDArray {
-    const out = allocate(this.dtype, this.size);
+    const out = allocate(this.dtype, this.size, 'empty');
     gatherStrided(this.data, this, out);
     return NDArray.of(out, this.shape);
   }

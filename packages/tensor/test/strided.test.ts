@@ -1,10 +1,14 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { arrayArb, shapeArb } from '../../../testing/arrays';
 import {
   allocate,
+  clearStoragePool,
+  createCpuBackend,
   type DType,
   gatherStrided,
   NDArray,
+  recycleStorage,
   sizeOf,
   type TypedArray,
   type View,
@@ -108,5 +112,79 @@ describe('gatherStrided', () => {
       gatherStrided(x.data, x, out);
       expect(Array.from(out)).toEqual(referenceGather(x.data, x));
     }
+  });
+});
+
+/** Puts 12 garbage-filled arrays of each length and dtype into the storage pool (NaN, or int32's largest value). */
+function stockWithGarbage(lengths: readonly number[]): void {
+  for (const n of lengths) {
+    for (let i = 0; i < 12; i++) {
+      recycleStorage(new Float32Array(n).fill(Number.NaN));
+      recycleStorage(new Float64Array(n).fill(Number.NaN));
+      recycleStorage(new Int32Array(n).fill(2 ** 31 - 1));
+    }
+  }
+}
+
+describe("movement copies into 'empty' storage", () => {
+  afterEach(() => clearStoragePool());
+  const be = createCpuBackend({
+    kernels: 'js',
+    threading: { threads: 1, minMacs: Number.POSITIVE_INFINITY },
+  });
+  /** Every copy that takes a recycled array as it is, on a view x of rank 3. */
+  const copies = (x: NDArray): NDArray[] => [
+    x.contiguous(),
+    x.clone(),
+    x.astype('int32'),
+    be.copy(x),
+    be.cast(x, 'float64'),
+    be.where(x, x, be.unary.neg(x)),
+    be.concat([x, x], 1),
+    be.pad(
+      x,
+      [
+        [1, 0],
+        [0, 2],
+        [0, 0],
+      ],
+      0,
+    ),
+    be.pad(
+      x,
+      [
+        [1, 0],
+        [0, 2],
+        [0, 0],
+      ],
+      -0,
+    ),
+    be.pad(
+      x,
+      [
+        [0, 1],
+        [1, 0],
+        [0, 0],
+      ],
+      1.5,
+    ),
+  ];
+
+  it('write every element: a garbage-stocked storage pool changes no result (signs of zero included)', () => {
+    // Sizes of 4096 and more: smaller arrays are never pooled.
+    fc.assert(
+      fc.property(arrayArb(shapeArb(3, 3, 20, 16)), ({ x }) => {
+        clearStoragePool();
+        const clean = copies(x).map((t) => Array.from(t.values()));
+        const [a, b, c] = x.shape;
+        stockWithGarbage([x.size, 2 * x.size, (a + 1) * (b + 2) * c, (a + 1) * (b + 1) * c]);
+        const dirty = copies(x).map((t) => Array.from(t.values()));
+        expect(dirty).toEqual(clean);
+        // -0 padding must stay -0 (a zero-filled array would give +0).
+        const negPad = copies(x)[8].values();
+        expect(Object.is(negPad[0], -0)).toBe(true);
+      }),
+      { numRuns: 25 },
+    );
   });
 });

@@ -1,4 +1,7 @@
-/** Kernels that move or convert elements: copy, cast, where, concat, pad. */
+/**
+ * Kernels that move or convert elements: copy, cast, where, concat, pad. Each writes every element of its
+ * output, so outputs come 'empty' from the storage pool (pad fills its own margins).
+ */
 import type { Padding } from '../backend';
 import { assertSameDType, assertSameShape } from '../checks/elementwise';
 import { checkConcat, checkPad } from '../checks/shape-ops';
@@ -24,14 +27,14 @@ function copyInto(x: NDArray, dst: TypedArray, dstView: StridedOperand): void {
 
 /** Dense row-major copy with the same dtype. */
 export function copyKernel(x: NDArray): NDArray {
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.size, 'empty');
   copyInto(x, out, { strides: contiguousStrides(x.shape), offset: 0 });
   return NDArray.of(out, x.shape);
 }
 
 /** Dense copy as `dtype`; to int32 truncates toward zero (NaN -> 0, via the Int32Array store). */
 export function castKernel(x: NDArray, dtype: DType): NDArray {
-  const out = allocate(dtype, x.size);
+  const out = allocate(dtype, x.size, 'empty');
   copyInto(x, out, { strides: contiguousStrides(x.shape), offset: 0 });
   return NDArray.of(out, x.shape);
 }
@@ -41,7 +44,7 @@ export function whereKernel(cond: NDArray, a: NDArray, b: NDArray): NDArray {
   assertSameShape('where', cond, a);
   assertSameShape('where', a, b);
   assertSameDType('where', a, b);
-  const out = allocate(a.dtype, a.size);
+  const out = allocate(a.dtype, a.size, 'empty');
   const { rows, inner, steps, starts } = planWalk(a.shape, [cond, a, b]);
   const [dc, da, db] = steps;
   const C = cond.data;
@@ -62,7 +65,7 @@ export function whereKernel(cond: NDArray, a: NDArray, b: NDArray): NDArray {
 /** Concatenation along `axis`; every other dim and the dtype must agree. */
 export function concatKernel(xs: readonly NDArray[], axis: number): NDArray {
   const { axis: ax, shape: outShape } = checkConcat(xs, axis);
-  const out = allocate(xs[0].dtype, sizeOf(outShape));
+  const out = allocate(xs[0].dtype, sizeOf(outShape), 'empty'); // the inputs tile the output
   const strides = contiguousStrides(outShape);
   let at = 0;
   for (const x of xs) {
@@ -75,9 +78,11 @@ export function concatKernel(xs: readonly NDArray[], axis: number): NDArray {
 /** Constant padding with one [before, after] pair (non-negative integers) per dim. */
 export function padKernel(x: NDArray, pads: Padding, value: number): NDArray {
   const outShape = checkPad(x, pads);
-  const out = allocate(x.dtype, sizeOf(outShape));
-  // allocate() hands out zeros already: the common zero pad (a slice's backward) skips a second pass.
-  if (!Object.is(value, 0)) out.fill(value);
+  // Zeros come zero-filled from allocate (the common case: a slice's backward); any other value (-0 too)
+  // fills storage taken as it is. Either way one pass at most before the copy.
+  const zero = Object.is(value, 0);
+  const out = allocate(x.dtype, sizeOf(outShape), zero ? 'zeros' : 'empty');
+  if (!zero) out.fill(value);
   const strides = contiguousStrides(outShape);
   let offset = 0;
   for (let i = 0; i < x.rank; i++) offset += pads[i][0] * strides[i];
