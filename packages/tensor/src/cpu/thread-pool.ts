@@ -10,13 +10,11 @@
 import type { Worker } from 'node:worker_threads';
 import { allocate, allocateShared, dtypeOf, sharedCopyOf, type TypedArray } from '../dtype';
 import { recycleStorage } from '../storage-pool';
-import type { MatmulThreading } from './matmul';
 import type { MatmulJobMessage } from './matmul-job';
 import { type MatmulPlan, outputContents, runUnits, unitCount } from './matmul-plan';
-import { ACTIVE, jobCounters, newPoolControl, SEQ, writeJobHeader } from './pool-control';
+import { ACTIVE, jobCounters, type MessageJob, newPoolControl, SEQ, writeJobHeader } from './pool-control';
 import { nodeThreads } from './pool-env';
 import { failedUnits, takeUnitsOf, waitForUnits } from './unit-counters';
-import type { UnitJobMessage } from './unit-job';
 
 export { defaultThreadCount } from './pool-env';
 
@@ -69,7 +67,7 @@ function beginWrite(): boolean {
 }
 
 /** Publishes the job written under an odd SEQ: posts its message to each worker, then wakes them. */
-function publish(workerCount: number, message: UnitJobMessage): void {
+function publish(workerCount: number, message: MessageJob): void {
   for (let i = 0; i < workerCount; i++) workers[i].postMessage(message);
   const control = poolControl();
   Atomics.add(control, SEQ, 1);
@@ -88,9 +86,17 @@ function runAlone(plan: MatmulPlan, size: number): TypedArray {
   return out;
 }
 
+/** How a pool job is spread (cpu/matmul.ts MatmulThreading has these fields). */
+export interface PoolThreading {
+  /** Threads including the caller. */
+  readonly threads: number;
+  /** Whether the caller takes units too (default true; tests set false to exercise the workers alone). */
+  readonly callerWorks?: boolean;
+}
+
 /** A job as the caller prepares it: the workers' message and the caller's unit function. */
 export interface PreparedJob {
-  readonly message: UnitJobMessage;
+  readonly message: MessageJob;
   readonly run: (unit: number) => void;
 }
 
@@ -171,7 +177,7 @@ export function runOnPool(plan: MatmulPlan, size: number, threads: number, calle
  */
 export function runPoolJob(
   total: number,
-  threading: MatmulThreading,
+  threading: PoolThreading,
   copies: SharedCopies,
   prepare: (seq: number) => PreparedJob,
 ): boolean {
