@@ -36,10 +36,14 @@ export function fmaGemmOf(arena: Arena): Gemm {
   if (have) return have;
   compiled ??= compileFma();
   const { exports } = new WebAssembly.Instance(compiled, { env: { memory: arena.memory } });
-  const gemm = exports.gemm_fma_f32;
-  if (typeof gemm !== 'function') throw new Error('wasm fma: the module does not export gemm_fma_f32');
-  instances.set(arena, gemm);
-  return gemm;
+  if (!exportsGemm(exports)) throw new Error('wasm fma: the module does not export gemm_fma_f32');
+  instances.set(arena, exports.gemm_fma_f32);
+  return exports.gemm_fma_f32;
+}
+
+/** Whether the instance exports the kernel (DOM typings give exports as bare Functions, Node's as unknown). */
+function exportsGemm(exports: WebAssembly.Exports): exports is WebAssembly.Exports & { gemm_fma_f32: Gemm } {
+  return typeof exports.gemm_fma_f32 === 'function';
 }
 
 function compileFma(): WebAssembly.Module {
