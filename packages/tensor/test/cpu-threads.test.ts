@@ -5,31 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Layout, layoutArray } from '../../../testing/arrays';
 import { planMatmul } from '../src/cpu/matmul';
 import { matmulUnits } from '../src/cpu/matmul-job';
 import { type MatmulPlan, runUnits, tileForThreads, unitCount } from '../src/cpu/matmul-plan';
 import { failedUnits, takeUnitsOf, waitForUnits } from '../src/cpu/unit-counters';
-import { type Backend, fromArray, type KernelTier, type NDArray, Rng, uniform } from '../src/index';
+import { type Backend, fromArray, type KernelTier, Rng, uniform } from '../src/index';
+import { matmulLayout, matmulOperands } from './matmul-operands';
 import { oneThreadOf, workersOnlyOf } from './thread-backends';
-
-/** Operands (batch, M, K) @ (K, N) in the given layouts, values from a seeded generator. */
-function operands(
-  batch: number,
-  m: number,
-  k: number,
-  n: number,
-  la: Layout,
-  lb: Layout,
-  seed: number,
-): [NDArray, NDArray] {
-  const rng = new Rng(seed);
-  const va = Array.from(uniform([batch * m * k], -1, 1, rng).values());
-  const vb = Array.from(uniform([k * n], -1, 1, rng).values());
-  return [layoutArray(va, [batch, m, k], la, 'float32', 1), layoutArray(vb, [k, n], lb, 'float32', 2)];
-}
-
-const layout = fc.constantFrom<Layout>('dense', 'offset', 'permuted', 'strided');
 
 /** Matmul / Linear thread properties, for each kernel tier (each tier is bit-identical with itself). */
 function describeMatmulThreads(kernels: KernelTier): void {
@@ -43,11 +25,11 @@ function describeMatmulThreads(kernels: KernelTier): void {
           fc.integer({ min: 1, max: 150 }),
           fc.constantFrom(1, 7, 8, 64, 300),
           fc.integer({ min: 1, max: 70 }),
-          layout,
-          layout,
+          matmulLayout,
+          matmulLayout,
           fc.nat(1000),
           (batch, m, k, n, la, lb, seed) => {
-            const [a, b] = operands(batch, m, k, n, la, lb, seed);
+            const [a, b] = matmulOperands(batch, m, k, n, la, lb, seed);
             const want = one.matmul(a, b).values();
             for (const be of pool) expect(be.matmul(a, b).values()).toEqual(want);
           },
@@ -65,10 +47,10 @@ function describeMatmulThreads(kernels: KernelTier): void {
           fc.integer({ min: 1, max: 600 }),
           fc.integer({ min: 1, max: 64 }),
           fc.integer({ min: 1, max: 600 }),
-          layout,
+          matmulLayout,
           fc.nat(1000),
           (batch, m, k, n, unitRows, unitCols, la, seed) => {
-            const [a, b] = operands(batch, m, k, n, la, 'dense', seed);
+            const [a, b] = matmulOperands(batch, m, k, n, la, 'dense', seed);
             const bias = uniform([n], -1, 1, new Rng(seed + 1));
             const { plan: bare, outShape } = planMatmul(a, b, kernels);
             const plan: MatmulPlan = { ...bare, bias: bias.data, biasOffset: 0, biasStride: 1 };
@@ -92,11 +74,11 @@ function describeMatmulThreads(kernels: KernelTier): void {
           fc.integer({ min: 1, max: 90 }),
           fc.constantFrom(1, 8, 64),
           fc.integer({ min: 1, max: 40 }),
-          layout,
+          matmulLayout,
           fc.boolean(),
           fc.nat(1000),
           (batch, m, k, n, la, withBias, seed) => {
-            const [x] = operands(batch, m, k, n, la, 'dense', seed);
+            const [x] = matmulOperands(batch, m, k, n, la, 'dense', seed);
             const rng = new Rng(seed + 1);
             const w = uniform([n, k], -1, 1, rng); // (out, in)
             const b = withBias ? uniform([n], -1, 1, rng) : null;
@@ -124,7 +106,7 @@ describe('matmul threads', () => {
         fc.integer({ min: 1, max: 600 }),
         fc.integer({ min: 2, max: 8 }),
         (batch, m, n, threads) => {
-          const [a, b] = operands(batch, m, 4, n, 'dense', 'dense', 1);
+          const [a, b] = matmulOperands(batch, m, 4, n, 'dense', 'dense', 1);
           const { plan } = planMatmul(a, b);
           const tiled = tileForThreads(plan, threads);
           expect(tiled.unitRows).toBeGreaterThanOrEqual(Math.min(16, plan.unitRows));
@@ -191,11 +173,11 @@ describe('matmul threads', () => {
         fc.integer({ min: 1, max: 70 }),
         fc.integer({ min: 1, max: 256 }),
         fc.integer({ min: 1, max: 40 }),
-        layout,
-        layout,
+        matmulLayout,
+        matmulLayout,
         fc.nat(1000),
         (batch, m, k, n, la, lb, seed) => {
-          const [a, b] = operands(batch, m, k, n, la, lb, seed);
+          const [a, b] = matmulOperands(batch, m, k, n, la, lb, seed);
           const { plan, outShape } = planMatmul(a, b);
           const size = outShape.reduce((p, d) => p * d, 1);
           const results = [true, false].map((direct) => {
@@ -211,7 +193,7 @@ describe('matmul threads', () => {
   });
 
   it('a unit that throws still counts as done (no thread waits forever) and is reported as failed', () => {
-    const [a, b] = operands(2, 70, 8, 9, 'dense', 'dense', 1);
+    const [a, b] = matmulOperands(2, 70, 8, 9, 'dense', 'dense', 1);
     const { plan } = planMatmul(a, b);
     const broken: MatmulPlan = {
       ...plan,

@@ -6,19 +6,12 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Layout, layoutArray } from '../../../testing/arrays';
-import {
-  createCpuBackend,
-  type NDArray,
-  Rng,
-  resolveWasmFma,
-  uniform,
-  wasmRelaxedSimdSupported,
-} from '../src/index';
+import { createCpuBackend, type NDArray, Rng, resolveWasmFma, wasmRelaxedSimdSupported } from '../src/index';
 import { fmaGemmOf, fmaModuleBytes } from '../src/wasm/fma-gemm';
 import { GEMM_NR } from '../src/wasm/gemm-kernel';
 import { arenaWithRoom, kernelModuleBytes } from '../src/wasm/kernel-module';
 import { describeBackend } from './backend-contract';
+import { matmulLayout, matmulOperands } from './matmul-operands';
 
 const before = process.env.GQA_WASM_FMA;
 afterEach(() => {
@@ -128,17 +121,6 @@ describeBackend('cpu-pool-wasm-fma', () =>
   }),
 );
 
-/** (batch, M, K) @ (K, N) operands in the given layouts, values in [-1, 1). */
-function operands(batch: number, m: number, k: number, n: number, la: Layout, lb: Layout, seed: number) {
-  const rng = new Rng(seed);
-  const va = Array.from(uniform([batch * m * k], -1, 1, rng).values());
-  const vb = Array.from(uniform([k * n], -1, 1, rng).values());
-  return [
-    layoutArray(va, [batch, m, k], la, 'float32', 1),
-    layoutArray(vb, [k, n], lb, 'float32', 2),
-  ] as const;
-}
-
 /** Today's bits: one f32 sum per element in k order of f32-rounded products (no fusing). */
 function unfusedMatmul(a: NDArray, b: NDArray): number[] {
   const [batch, m, k] = a.shape;
@@ -153,8 +135,6 @@ function unfusedMatmul(a: NDArray, b: NDArray): number[] {
       }
   return out;
 }
-
-const layout = fc.constantFrom<Layout>('dense', 'offset', 'permuted', 'strided');
 
 describe('FMA and the default where relaxed SIMD is available', () => {
   const oneFma = createCpuBackend({ threading: { threads: 1, minMacs: 0 }, kernels: 'wasm', fma: true });
@@ -171,11 +151,11 @@ describe('FMA and the default where relaxed SIMD is available', () => {
         fc.integer({ min: 1, max: 90 }),
         fc.constantFrom(1, 8, 64, 300),
         fc.integer({ min: 1, max: 40 }),
-        layout,
-        layout,
+        matmulLayout,
+        matmulLayout,
         fc.nat(1000),
         (batch, m, k, n, la, lb, seed) => {
-          const [a, b] = operands(batch, m, k, n, la, lb, seed);
+          const [a, b] = matmulOperands(batch, m, k, n, la, lb, seed);
           const want = oneFma.matmul(a, b).values();
           for (const be of poolFma) expect(be.matmul(a, b).values()).toEqual(want);
         },
@@ -191,11 +171,11 @@ describe('FMA and the default where relaxed SIMD is available', () => {
         fc.integer({ min: 1, max: 40 }),
         fc.constantFrom(1, 8, 64, 300),
         fc.integer({ min: 1, max: 20 }),
-        layout,
-        layout,
+        matmulLayout,
+        matmulLayout,
         fc.nat(1000),
         (batch, m, k, n, la, lb, seed) => {
-          const [a, b] = operands(batch, m, k, n, la, lb, seed);
+          const [a, b] = matmulOperands(batch, m, k, n, la, lb, seed);
           expect(Array.from(byDefault.matmul(a, b).values())).toEqual(unfusedMatmul(a, b));
         },
       ),
