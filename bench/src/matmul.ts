@@ -1,5 +1,5 @@
 /** Workload A: fp32 square matmul C = A B at N = 128..1024, reported in GFLOP/s (2 N^3 FLOPs per call). */
-import { getBackend, type NDArray, Rng, uniform } from '@gqa-lab/tensor';
+import { getBackend, type NDArray, Rng, recycleStorage, uniform } from '@gqa-lab/tensor';
 import { type CaseOptions, rate, timeCase } from './harness';
 import { type PeerName, usePeer } from './peers';
 
@@ -35,7 +35,9 @@ export async function benchMatmul(
     for (const impl of impls) {
       impl.before?.();
       const run = ourMatmul(n);
-      const t = await timeCase(`${workload} ${impl.name}`, () => void run(), opts);
+      // Each call frees its product, as the tfjs side's dispose() and PyTorch's reference counting do:
+      // the next call reuses the storage instead of faulting in fresh pages.
+      const t = await timeCase(`${workload} ${impl.name}`, () => void recycleStorage(run().data), opts);
       rows.push({ workload, impl: impl.name, unit: 'GFLOP/s', ...rate(t, flops / 1e9), samples: t.samples });
     }
     for (const peer of peers) {
