@@ -49,7 +49,8 @@ export interface CpuBackendOptions {
   /** Worker-pool use for matmul (default: GQA_THREADS threads, matmuls of at least 2^22 multiply-adds). */
   readonly threading?: MatmulThreading;
   /**
-   * Kernel tier: 'wasm' (WebAssembly SIMD kernels for float32 matmul / Linear) or 'js' (scalar TypeScript).
+   * Kernel tier: 'wasm' (WebAssembly SIMD kernels for float32 matmul, attention, norms, element-wise ops,
+   * AdamW) or 'js' (scalar TypeScript).
    * Default: GQA_KERNELS if set, else 'wasm' where the runtime validates a SIMD module. Forcing 'wasm'
    * where it does not is an error.
    */

@@ -16,9 +16,9 @@ import { nearest, UsageError } from './args';
 
 /** Every device name with what it selects, for the help text and the error listing the accepted ones. */
 export const DEVICES = {
-  cpu: 'CPU backend, the default (GQA_THREADS threads, GQA_KERNELS tier; GQA_BACKEND picks the default)',
+  cpu: 'CPU backend, the default (env: GQA_THREADS, GQA_KERNELS, GQA_WASM_FMA; GQA_BACKEND picks the default)',
   'cpu-js': 'CPU backend with the scalar TypeScript kernels',
-  'cpu-wasm': 'CPU backend with the WebAssembly SIMD kernels (float32 matmul / Linear)',
+  'cpu-wasm': 'CPU backend with its float32 ops on the WebAssembly SIMD kernels',
   reference: 'plain-loop float64 reference backend (slow; for checking results)',
   webgpu: 'gpu.js on WebGPU through Dawn (npm install gpu.js@2.24.1 webgpu@0.6.2)',
   headlessgl: 'gpu.js on headless-gl (gpu.js with its native gl module built, and an X display)',
