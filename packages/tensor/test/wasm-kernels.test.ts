@@ -191,6 +191,48 @@ describe('gemm_f32 kernel', () => {
   });
 });
 
+describe('wasm matmul: B read in place or packed', () => {
+  const wasm = createCpuBackend({ kernels: 'wasm', threading: { threads: 1, minMacs: 0 } });
+
+  it('rows of B 512 or 1024 floats apart (packed when A has 256+ rows) give the f32 sums in k order', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 250, max: 262 }), // M: both sides of the packing threshold
+        fc.integer({ min: 1, max: 24 }), // K
+        fc.integer({ min: 1, max: 19 }), // N, a slice of B's wider rows
+        fc.constantFrom(512, 1024, 520), // B's row stride (520: never packed for its stride)
+        fc.boolean(),
+        fc.nat(1000),
+        (M, K, N, ldb, transposedA, seed) => {
+          const rng = new Rng(seed);
+          const aVals = Array.from({ length: M * K }, () => Math.fround(rng.uniform() * 4 - 2));
+          const a = transposedA
+            ? fromArray(transposeOf(aVals, M, K), [K, M], 'float32').transpose(0, 1)
+            : fromArray(aVals, [M, K], 'float32');
+          const wide = Array.from({ length: K * ldb }, () => Math.fround(rng.uniform() * 4 - 2));
+          const b = fromArray(wide, [K, ldb], 'float32').slice([{}, { start: 0, stop: N }]); // (K, N), rows ldb apart
+          const out = wasm.matmul(a, b).values();
+          for (let i = 0; i < M; i++)
+            for (let j = 0; j < N; j++) {
+              let want = 0;
+              for (let k = 0; k < K; k++)
+                want = Math.fround(want + Math.fround(aVals[i * K + k] * wide[k * ldb + j]));
+              expect(out[i * N + j]).toBe(want);
+            }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
+
+/** The (cols, rows) row-major transpose of a (rows, cols) row-major array. */
+function transposeOf(vals: readonly number[], rows: number, cols: number): number[] {
+  const out = new Array<number>(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = vals[i * cols + j];
+  return out;
+}
+
 describe('GELU kernels (exact form, float32)', () => {
   const wasm = createCpuBackend({ kernels: 'wasm', threading: { threads: 1, minMacs: 0 } });
   const values = fc.array(fc.float({ min: -12, max: 12, noNaN: true, noDefaultInfinity: true }), {

@@ -2,7 +2,8 @@
  * One work unit of a float32 matmul plan on the WebAssembly tier. Per thread and batch matrix, A's
  * storage span is copied into the arena as it is (the kernel reads it through its strides, so A and
  * A^T cost the same memcpy); so is B's when its rows are contiguous (the kernel reads 8 columns of a row
- * as two vectors), otherwise B is packed once into 8-column panels, KC rows deep per slice. Every unit of
+ * as two vectors) and its row stride does not make its rows collide in the L1 cache (readsBInPlace),
+ * otherwise B is packed once into 8-column panels, KC rows deep per slice. Every unit of
  * that matrix then reuses both. A unit runs the kernel slice by slice into a C block in the arena
  * (the first slice assigns, later ones add: one f32 sum per element, in k order) and copies its rows out.
  * A plan with `fma` (GQA_WASM_FMA=1) runs gemm_fma_f32 (fma-gemm.ts) instead of gemm_f32.
@@ -57,7 +58,7 @@ function load(plan: MatmulPlan, t: number): Loaded {
     const [lo, hi] = span(aOffset, M, K, ars, acs);
     const [bLo, bHi] = span(bOffset, K, N, plan.brs, plan.bcs);
     const panels = Math.ceil(N / GEMM_NR);
-    const bDirect = plan.bcs === 1 && plan.brs >= 0;
+    const bDirect = readsBInPlace(plan);
     // In place, the last panel reads up to 7 floats past a row's end: room for them past the span.
     const bBytes = bDirect ? (bHi - bLo + 1 + GEMM_NR) * F32 : K * panels * GEMM_NR * F32;
     const aAt = alignUp(bBytes);
@@ -81,6 +82,23 @@ function load(plan: MatmulPlan, t: number): Loaded {
     at.aOffset = aOffset;
   }
   return at;
+}
+
+/** Rows of B's matrix at least, for packing a B whose row stride is a multiple of ALIASING_STRIDE floats. */
+const PACK_MIN_ROWS = 256;
+/** 512 floats = 2 KiB: rows this far apart fall into the same few sets of a 32 KiB 8-way L1 cache. */
+const ALIASING_STRIDE = 512;
+
+/**
+ * Whether B's rows are read in place (copied as a span) rather than packed: when they are contiguous,
+ * unless their stride is a multiple of 2 KiB and A has enough rows to repay the packing. At such
+ * strides a panel's KC rows share a handful of L1 sets and evict each other between the row blocks
+ * (one thread, pooled outputs: 512^3 34.9 -> 38.2 GFLOP/s packed, 1024^3 31.4 -> 39.7; with 64 or 128
+ * rows of A packing measured slower: 64 x 512 x 512 32.1 -> 24.8).
+ */
+function readsBInPlace(plan: MatmulPlan): boolean {
+  if (plan.bcs !== 1 || plan.brs < 0) return false;
+  return plan.brs % ALIASING_STRIDE !== 0 || plan.M < PACK_MIN_ROWS;
 }
 
 function alignUp(bytes: number): number {
