@@ -94,6 +94,7 @@ export * from './uptrain-config';
 export * from './uptrain-probes';
 export * from './uptrain-results';
 export * from './uptrain-rows';
+export * from './uptrain-run-record';
 export * from './uptrain-summary';
 export * from './uptrain-variants';
 export * from './variant';

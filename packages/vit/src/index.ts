@@ -33,6 +33,7 @@ export * from './uptrain-model-file';
 export * from './uptrain-probes';
 export * from './uptrain-results';
 export * from './uptrain-rows';
+export * from './uptrain-run-record';
 export * from './uptrain-summary';
 export * from './uptrain-variants';
 export * from './variant';

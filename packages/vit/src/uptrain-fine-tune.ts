@@ -6,20 +6,9 @@ import { evaluate } from './evaluate';
 import type { StepInfo, TrainHooks } from './train';
 import type { UptrainConfig } from './uptrain-config';
 import type { ExperimentData } from './uptrain-data';
-import {
-  attachTelemetry,
-  type captureKeys,
-  detachTelemetry,
-  TRACED_VARIANTS,
-  tracesFrom,
-} from './uptrain-probes';
-import {
-  type EpochRecord,
-  kvCacheBytesPerToken,
-  type StepRecord,
-  type UptrainVariant,
-  type VariantRun,
-} from './uptrain-results';
+import { attachTelemetry, type captureKeys, detachTelemetry, TRACED_VARIANTS } from './uptrain-probes';
+import type { EpochRecord, StepRecord, UptrainVariant, VariantRun } from './uptrain-results';
+import { variantRunRecord } from './uptrain-run-record';
 import { convertToVariant, foldWeightedLayers } from './uptrain-variants';
 import type { ViT } from './vit';
 
@@ -107,22 +96,18 @@ export async function fineTuneVariant(
   detachTelemetry(model);
   if (job.variant === 'wgqa') foldWeightedLayers(model);
   const final = evaluate(model, data.test, evalOpts);
-  const kvHeadsPerLayer = groupSizes.map((g) => g.length);
-  const run: VariantRun = {
+  const run = variantRunRecord({
     variant: job.variant,
     kvHeads: job.kvHeads,
-    kvHeadsPerLayer,
-    groupSizes,
     seed: job.seed,
-    converted: { testAccuracy: converted.accuracy, testLoss: converted.loss },
-    testAccuracy: final.accuracy,
-    testLoss: final.loss,
-    params: model.numParameters(),
-    kvBytesPerToken: kvCacheBytesPerToken(kvHeadsPerLayer, model.config),
+    groupSizes,
+    model,
+    converted,
+    final,
     trainSeconds,
     history,
     steps: curve.points,
-    traces: recorder ? tracesFrom(recorder, model.config.depth) : [],
-  };
+    recorder,
+  });
   return { run, model };
 }

@@ -16,16 +16,15 @@ import {
   type EpochRecord,
   evaluate,
   foldWeightedLayers,
-  kvCacheBytesPerToken,
   limitDataset,
   RESULTS_SCHEMA,
   TRACED_VARIANTS,
-  tracesFrom,
   trainNormalization,
   type UptrainResults,
   type UptrainVariant,
   type VariantRun,
   type ViT,
+  variantRunRecord,
   vitPreset,
 } from '@gqa-lab/vit/browser';
 import type { FromWorker } from '../protocol';
@@ -229,22 +228,19 @@ async function fineTuneVariant(
     model,
     groupSizes: variant === 'qcqa' || variant === 'asymgqa' ? groupSizes : null,
   });
-  const result: VariantRun = {
+  const result = variantRunRecord({
     variant,
     kvHeads,
-    kvHeadsPerLayer,
-    groupSizes,
     seed: settings.seed,
-    converted: { testAccuracy: converted.accuracy, testLoss: converted.loss },
-    testAccuracy: final.accuracy,
-    testLoss: final.loss,
-    params: model.numParameters(),
-    kvBytesPerToken: kvCacheBytesPerToken(kvHeadsPerLayer, model.config),
+    groupSizes,
+    model,
+    converted,
+    final,
     trainSeconds,
     history,
     steps,
-    traces: recorder ? tracesFrom(recorder, model.config.depth) : [],
-  };
+    recorder,
+  });
   post({ type: 'run-done', run: variant, result, confusion: final.confusion ?? [] });
   return result;
 }
