@@ -113,9 +113,13 @@ const json: fc.Arbitrary<JsonValue> = fc.letrec<{ v: JsonValue }>((tie) => ({
 function reversed(v: JsonValue): JsonValue {
   if (Array.isArray(v)) return v.map(reversed);
   if (v !== null && typeof v === 'object') {
-    const out: { [k: string]: JsonValue } = {};
-    for (const k of Object.keys(v).reverse()) out[k] = reversed(v[k]);
-    return out;
+    // fromEntries defines own properties: an assignment `out['__proto__'] = x` would set the prototype
+    // instead and drop the key (fast-check generates that key).
+    return Object.fromEntries(
+      Object.keys(v)
+        .reverse()
+        .map((k) => [k, reversed(v[k])]),
+    );
   }
   return v;
 }
