@@ -24,6 +24,7 @@ import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } fro
 import { layerNormBackwardKernel, layerNormKernel } from './layer-norm';
 import { layerNormOnPool } from './layer-norm-pool';
 import { defaultThreading, linearKernel, type MatmulThreading, matmulKernel } from './matmul';
+import { poolOutputs } from './pool-outputs';
 import { argReduceKernel, reduceKernel } from './reduce';
 import { castKernel, concatKernel, copyKernel, padKernel, whereKernel } from './shape-ops';
 import { logsumexpKernel, softmaxBackwardKernel, softmaxKernel } from './softmax';
@@ -73,17 +74,19 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
   const threading = opts.threading ?? defaultThreading();
   const kernels = resolveKernelTier(opts.kernels);
   const fma = resolveWasmFma(opts.fma, kernels);
+  // Large element-wise and layer-norm-backward outputs, on shared storage when the pool may read them.
+  const outputs = poolOutputs(threading.threads);
   const backend: Backend = {
     name: opts.name ?? 'cpu',
     // float32 contiguous / row-broadcast operands of the ops with a SIMD kernel on the wasm tier.
     unary: kernelTable(
       UNARY_OPS,
-      (op) => (x: NDArray) => (kernels === 'wasm' ? unaryWasm(op, x) : null) ?? unaryKernel(op, x),
+      (op) => (x: NDArray) => (kernels === 'wasm' ? unaryWasm(op, x, outputs) : null) ?? unaryKernel(op, x),
     ),
     binary: kernelTable(
       BINARY_OPS,
       (op) => (a: NDArray, b: NDArray) =>
-        (kernels === 'wasm' ? binaryWasm(op, a, b) : null) ?? binaryKernel(op, a, b),
+        (kernels === 'wasm' ? binaryWasm(op, a, b, outputs) : null) ?? binaryKernel(op, a, b),
     ),
     compare: kernelTable(COMPARE_OPS, (op) => (a: NDArray, b: NDArray) => compareKernel(op, a, b)),
     reduce: kernelTable(
@@ -128,7 +131,7 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
         ? (layerNormOnPool(x, w, b, eps, threading) ?? layerNormWasm(x, w, b, eps))
         : null) ?? layerNormKernel(x, w, b, eps),
     layerNormBackward: (dy, x, w, mean, rstd, hasBias) =>
-      (kernels === 'wasm' ? layerNormBackwardWasm(dy, x, w, mean, rstd, hasBias) : null) ??
+      (kernels === 'wasm' ? layerNormBackwardWasm(dy, x, w, mean, rstd, hasBias, outputs) : null) ??
       layerNormBackwardKernel(dy, x, w, mean, rstd, hasBias),
     // Large calls run on the worker pool by (batch, KV head); float32 on the wasm tier runs the SIMD units;
     // other shapes too large for the scalar kernel's workspace are composed from this backend's kernels.

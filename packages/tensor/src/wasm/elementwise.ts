@@ -6,11 +6,18 @@
  * Long operands go through in chunks of about CHUNK floats (operands.ts), so the arena stays small.
  */
 import type { BinaryOp, UnaryOp } from '../backend';
-import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
 import { BINARY_SIMD, SIMD_UNARY_OPS, type SimdBinaryOp, type SimdUnaryOp } from './elementwise-kernel';
 import { claimArena } from './kernel-module';
-import { CHUNK, contiguousF32, F32, region, repeatedBlock } from './operands';
+import {
+  CHUNK,
+  contiguousF32,
+  F32,
+  type OutputAllocator,
+  plainOutput,
+  region,
+  repeatedBlock,
+} from './operands';
 
 function isSimdBinary(op: BinaryOp): op is SimdBinaryOp {
   return op in BINARY_SIMD;
@@ -19,8 +26,13 @@ function isSimdUnary(op: UnaryOp): op is SimdUnaryOp {
   return (SIMD_UNARY_OPS as readonly string[]).includes(op);
 }
 
-/** a (op) b on the wasm tier, or null where the scalar kernel must run it. */
-export function binaryWasm(op: BinaryOp, a: NDArray, b: NDArray): NDArray | null {
+/** a (op) b on the wasm tier, or null where the scalar kernel must run it; `output` allocates the result. */
+export function binaryWasm(
+  op: BinaryOp,
+  a: NDArray,
+  b: NDArray,
+  output: OutputAllocator = plainOutput,
+): NDArray | null {
   // Unequal shapes or dtypes are the scalar kernel's to reject (with its message).
   const sameShape = a.rank === b.rank && a.shape.every((d, i) => d === b.shape[i]);
   if (!isSimdBinary(op) || !sameShape || a.size === 0) return null;
@@ -44,7 +56,7 @@ export function binaryWasm(op: BinaryOp, a: NDArray, b: NDArray): NDArray | null
   const f = arena.f32;
   if (xa.length < size) f.set(xa, 0);
   if (xb.length < size) f.set(xb, pb / F32);
-  const out = allocate('float32', size, 'empty');
+  const out = output(size);
   const kernel = arena.kernels[`${op}_f32`];
   for (let s = 0; s < size; s += chunk) {
     const len = Math.min(chunk, size - s);
@@ -59,14 +71,14 @@ export function binaryWasm(op: BinaryOp, a: NDArray, b: NDArray): NDArray | null
   return NDArray.of(out, a.shape);
 }
 
-/** op(x) on the wasm tier, or null where the scalar kernel must run it. */
-export function unaryWasm(op: UnaryOp, x: NDArray): NDArray | null {
+/** op(x) on the wasm tier, or null where the scalar kernel must run it; `output` allocates the result. */
+export function unaryWasm(op: UnaryOp, x: NDArray, output: OutputAllocator = plainOutput): NDArray | null {
   const src = isSimdUnary(op) ? contiguousF32(x) : null;
   if (src === null || !isSimdUnary(op)) return null;
   const size = src.length;
   const chunk = Math.min(size, CHUNK);
   const { arena } = claimArena('elementwise', 2 * region(chunk));
-  const out = allocate('float32', size, 'empty');
+  const out = output(size);
   for (let s = 0; s < size; s += chunk) {
     const len = Math.min(chunk, size - s);
     arena.f32.set(src.subarray(s, s + len), 0);

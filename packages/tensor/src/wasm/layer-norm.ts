@@ -11,7 +11,7 @@ import { affineValues } from '../cpu/layer-norm';
 import { allocate } from '../dtype';
 import { NDArray } from '../ndarray';
 import { type Arena, claimArena } from './kernel-module';
-import { CHUNK, contiguousF32, F32, region } from './operands';
+import { CHUNK, contiguousF32, F32, type OutputAllocator, plainOutput, region } from './operands';
 
 const F64 = 8;
 
@@ -109,7 +109,10 @@ export function layerNormResult(
   return { out: NDArray.of(out, x.shape), mean: NDArray.of(means, stats), rstd: NDArray.of(rstds, stats) };
 }
 
-/** dx, dweight, dbias of layer norm on the wasm tier, or null where the scalar kernel must run it. */
+/**
+ * dx, dweight, dbias of layer norm on the wasm tier, or null where the scalar kernel must run it; `output`
+ * allocates dx.
+ */
 export function layerNormBackwardWasm(
   dy: NDArray,
   x: NDArray,
@@ -117,6 +120,7 @@ export function layerNormBackwardWasm(
   mean: NDArray,
   rstd: NDArray,
   hasBias: boolean,
+  output: OutputAllocator = plainOutput,
 ): LayerNormGrads | null {
   checkLayerNormBackward(dy, x, weight, mean, rstd);
   const xs = contiguousF32(x);
@@ -146,7 +150,7 @@ export function layerNormBackwardWasm(
   f64View(arena, pdw, C).fill(0);
   f64View(arena, pdb, C).fill(0);
   const [M, R] = [mean.values(), rstd.values()];
-  const dx = allocate('float32', x.size, 'empty');
+  const dx = output(x.size);
   for (let r = 0; r < rows; r += per) {
     const k = Math.min(per, rows - r);
     f.set(M.subarray(r, r + k), pm / F32);

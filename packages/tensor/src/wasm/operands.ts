@@ -11,6 +11,16 @@ import type { Arena } from './kernel-module';
 export const F32 = 4;
 
 /**
+ * Allocates a wrapper's float32 output of n elements, every one of which the wrapper writes. The CPU
+ * backend passes one that puts large outputs on shared storage when it runs a worker pool
+ * (cpu/pool-outputs.ts); the default allocates ordinary storage.
+ */
+export type OutputAllocator = (n: number) => Float32Array;
+
+/** Ordinary ('empty': the caller writes every element) float32 storage. */
+export const plainOutput: OutputAllocator = (n) => allocate('float32', n, 'empty');
+
+/**
  * Floats per chunk (1 MiB): wrappers of memory-bound kernels run long operands in chunks of about this
  * many, so the arena (which never shrinks) stays a few MiB, and each chunk is still in cache when the
  * kernel reads what was just copied in.
