@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { layoutArray } from '../../../testing/arrays';
 import {
   createCpuBackend,
   fromArray,
@@ -206,9 +207,7 @@ describe('wasm matmul: B read in place or packed', () => {
         (M, K, N, ldb, transposedA, seed) => {
           const rng = new Rng(seed);
           const aVals = Array.from({ length: M * K }, () => Math.fround(rng.uniform() * 4 - 2));
-          const a = transposedA
-            ? fromArray(transposeOf(aVals, M, K), [K, M], 'float32').transpose(0, 1)
-            : fromArray(aVals, [M, K], 'float32');
+          const a = layoutArray(aVals, [M, K], transposedA ? 'permuted' : 'dense'); // permuted: stored as A^T
           const wide = Array.from({ length: K * ldb }, () => Math.fround(rng.uniform() * 4 - 2));
           const b = fromArray(wide, [K, ldb], 'float32').slice([{}, { start: 0, stop: N }]); // (K, N), rows ldb apart
           const out = wasm.matmul(a, b).values();
@@ -225,13 +224,6 @@ describe('wasm matmul: B read in place or packed', () => {
     );
   });
 });
-
-/** The (cols, rows) row-major transpose of a (rows, cols) row-major array. */
-function transposeOf(vals: readonly number[], rows: number, cols: number): number[] {
-  const out = new Array<number>(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = vals[i * cols + j];
-  return out;
-}
 
 describe('GELU kernels (exact form, float32)', () => {
   const wasm = createCpuBackend({ kernels: 'wasm', threading: { threads: 1, minMacs: 0 } });

@@ -6,7 +6,7 @@
  * there saves those copies: about 3 % of the two-thread ViT step (bench/README.md, Round 4f). Small
  * outputs, and every output of a one-thread backend or where no pool runs (browsers), stay ordinary.
  */
-import { allocate, allocateShared } from '../dtype';
+import { allocateShared } from '../dtype';
 import { type OutputAllocator, plainOutput } from '../wasm/operands';
 import { poolRuns } from './thread-pool';
 
@@ -17,7 +17,5 @@ export const SHARED_OUTPUT_MIN = 1 << 16;
 export function poolOutputs(threads: number): OutputAllocator {
   if (threads < 2) return plainOutput;
   return (n) =>
-    n >= SHARED_OUTPUT_MIN && poolRuns()
-      ? allocateShared('float32', n, 'empty')
-      : allocate('float32', n, 'empty');
+    n >= SHARED_OUTPUT_MIN && poolRuns() ? allocateShared('float32', n, 'empty') : plainOutput(n);
 }

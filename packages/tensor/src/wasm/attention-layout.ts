@@ -44,7 +44,7 @@ export interface AttentionLayout {
   /** (chunk) lse, (chunk, 2) softmax (max, sum). */
   readonly L: number;
   readonly stats: number;
-  /** Dense staging: any tile's rows back to back (chunk x S, chunk x D, S x D, ...). */
+  /** Dense staging: one tile's rows back to back (chunk x S, chunk x D, S x D, ...). */
   readonly W: number;
   readonly bytes: number;
 }
