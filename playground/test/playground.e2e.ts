@@ -1,6 +1,6 @@
 /**
  * The playground end to end in real Chromium: the built site trains a small MHA model and two variants (GQA,
- * KDGQA) for a few dozen steps each, driven from the keyboard; the loss falls, the curves and the allocation
+ * KDGQA) for 160 steps each, driven from the keyboard; the loss falls, the curves and the allocation
  * heatmap update, pause / resume hold the run, results.json and a model file download, the model file loads
  * back in the page (same accuracy) and in `gqa-lab eval`, and the console stays free of errors and warnings.
  * The controls' names and roles are read from the accessibility tree. A screenshot is kept as an artifact.
@@ -97,7 +97,10 @@ describe('playground', () => {
     await page.keyboard.press('Space');
     await typeNumber('pretrain-epochs', 3);
     await typeNumber('epochs', 2);
-    await typeNumber('train-images', 640);
+    // 2,560 images at batch 32: 80 steps an epoch, so KDGQA's 160 steps leave seconds between the heatmap's
+    // first draw and the end of the run for the Pause click to land (the WebAssembly tier made 40 steps too
+    // short a window: a CI run saw 'done' before 'paused').
+    await typeNumber('train-images', 2560);
     await typeNumber('test-images', 200);
     await typeNumber('batch-size', 32);
     await tabTo('train');
@@ -115,12 +118,12 @@ describe('playground', () => {
     const pausedAt = Number(await lastStep.textContent());
     await page.waitForTimeout(1500);
     expect(Number(await lastStep.textContent())).toBe(pausedAt);
-    expect(pausedAt).toBeLessThan(40);
+    expect(pausedAt).toBeLessThan(160);
     await page.getByRole('button', { name: 'Resume' }).click();
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 240_000 }).toBe('done');
-    // The heatmap kept updating to the last of the 2 x 20 steps (charts redraw on the next animation frame).
-    await expect.poll(() => lastStep.textContent()).toBe('40');
-    await expect.poll(() => page.locator('#keynorms-kdgqa-1 rect').count()).toBeGreaterThan(40);
+    // The heatmap kept updating to the last of the 2 x 80 steps (charts redraw on the next animation frame).
+    await expect.poll(() => lastStep.textContent()).toBe('160');
+    await expect.poll(() => page.locator('#keynorms-kdgqa-1 rect').count()).toBeGreaterThan(160);
     // Curves: one line per run (pretrain, gqa, kdgqa) in both charts; both variants in the comparison.
     await expect.poll(() => page.locator('#loss-chart path').count()).toBe(3);
     await expect.poll(() => page.locator('#accuracy-chart path').count()).toBe(3);
@@ -141,7 +144,7 @@ describe('playground', () => {
     expect(results.runs.map((r) => r.variant)).toEqual(['gqa', 'kdgqa']);
     for (const run of results.runs) {
       const steps = run.steps ?? [];
-      expect(steps).toHaveLength(40);
+      expect(steps).toHaveLength(160);
       const mean = (xs: typeof steps) => xs.reduce((s, x) => s + x.trainLoss, 0) / xs.length;
       expect(mean(steps.slice(-10))).toBeLessThan(mean(steps.slice(0, 10)));
       expect(run.kvHeadsPerLayer).toEqual([2, 2]);
