@@ -51,7 +51,17 @@ export function parseWithSchema<const S extends v.GenericSchema>(
   const result = v.safeParse(schema, value, { abortEarly: true });
   if (result.success) return result.output;
   const issue = result.issues[0];
-  throw new FileFormatError(file, format, keyPathOf(issue.path), issue.message);
+  throw new FileFormatError(file, format, keyPathOf(issue.path), issueDetail(issue, format));
+}
+
+/**
+ * The issue's message, except for a key that a strict object does not define: valibot words that as
+ * 'Invalid key: Expected never but received "x"', which reads like an internal error, not a typo.
+ */
+function issueDetail(issue: v.BaseIssue<unknown>, format: string): string {
+  const unknownKey = issue.type === 'strict_object' && issue.expected === 'never';
+  if (!unknownKey) return issue.message;
+  return `unknown key ${JSON.stringify(issue.input)}: the ${format} format has no such key (check its spelling)`;
 }
 
 /** JSON.parse whose failure is a FileFormatError naming the file and format. */
