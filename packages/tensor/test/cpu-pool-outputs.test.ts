@@ -3,6 +3,8 @@
  * layer-norm-backward wrappers on shared storage (so the pool's next job reads them without a copy); a
  * one-thread backend never does. Either way the values are the one-thread backend's, bit for bit, and a
  * storage pool stocked with NaN-filled shared arrays changes nothing (the wrappers write every element).
+ * The fused attention's pool outputs skip zero-filling when every unit writes all of its rows: the same
+ * NaN-stocked pool shows that they do, and that rows no unit writes (a KV head without query heads) read 0.
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import {
   type Backend,
   clearStoragePool,
   createCpuBackend,
+  fromArray,
   isSharedStorage,
   type NDArray,
   Rng,
@@ -59,4 +62,61 @@ describe('pool outputs', () => {
       { numRuns: 12 },
     );
   });
+});
+
+describe('attention pool outputs', () => {
+  it.each(['js', 'wasm'] as const)(
+    'match the one-thread backend from a NaN-stocked shared pool, empty KV heads included (%s kernels)',
+    (kernels) => {
+      const one = oneThreadOf(kernels);
+      const pool = createCpuBackend({ threading: { threads: 2, minMacs: 1 }, kernels });
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 2, max: 3 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 64, max: 96 }),
+          fc.integer({ min: 64, max: 96 }),
+          fc.boolean(),
+          fc.nat(1000),
+          (B, Hkv, T, S, emptyHead, seed) => {
+            const [Hq, D] = [2 * Hkv, 8];
+            // Query heads 2g, 2g + 1 to KV head g; with emptyHead the last KV head's two go to KV head 0.
+            const kvHead = Int32Array.from({ length: Hq }, (_, h) =>
+              emptyHead && Hkv > 1 && h >= Hq - 2 ? 0 : Math.floor(h / 2),
+            );
+            const rng = new Rng(seed);
+            const q = uniform([B, Hq, T, D], -2, 2, rng);
+            const k = uniform([B, Hkv, S, D], -2, 2, rng);
+            const v = uniform([B, Hkv, S, D], -2, 2, rng);
+            const dOut = uniform([B, Hq, T, D], -1, 1, rng);
+            const mask = fromArray(
+              uniform([T, S], 0, 1, rng)
+                .values()
+                .map((x) => (x < 0.2 ? 0 : 1)),
+              [T, S],
+            );
+            const run = (be: Backend) => {
+              const args = { q, k, v, kvHead, scale: 0.3, mask };
+              const f = be.attention(args, true);
+              const g = be.attentionBackward(args, f, dOut);
+              return [f.out, f.lse, f.weights, g.dq, g.dk, g.dv].map((x) =>
+                x ? Array.from(x.values()) : null,
+              );
+            };
+            const want = run(one);
+            clearStoragePool();
+            for (const n of [B * Hq * T * D, B * Hq * T, B * Hq * T * S, B * Hkv * S * D]) {
+              for (let i = 0; i < 3; i++) {
+                const dirty = new Float32Array(new SharedArrayBuffer(4 * n)).fill(Number.NaN);
+                recycleStorage(dirty);
+              }
+            }
+            expect(run(pool)).toEqual(want);
+          },
+        ),
+        // The first run always has an empty KV head (rows nobody writes), whatever the seed draws.
+        { numRuns: 8, examples: [[2, 3, 64, 86, true, 0]] },
+      );
+    },
+  );
 });

@@ -102,6 +102,11 @@ export function attentionUnits(m: AttentionJobMessage): { total: number; run: (u
   };
 }
 
+/** Whether the units write every output element: each KV head owns a query head, and there are queries and keys. */
+function everyRowWritten(plan: AttentionPlan): boolean {
+  return plan.T > 0 && plan.S > 0 && plan.headsOf.every((heads) => heads.length > 0);
+}
+
 /** Runs the job on the pool when it is large enough; the outputs, or null: compute on this thread. */
 function runAttentionJob(
   job: AttentionJobMessage['job'],
@@ -124,8 +129,10 @@ function runAttentionJob(
   if (kernels === 'js' && tileLayout(plan) === null) return null;
   const copies = new SharedCopies();
   const inputs = shareOperands(arrays, copies);
-  // Units that own no query head leave their rows 0: the outputs start zero-filled.
-  const outputs = outputLengths.map((n) => (n === null ? null : allocateShared(q.dtype, n)));
+  // Each unit overwrites every element of its rows; only rows that no unit writes (a KV head that owns no
+  // query head, no queries or no keys) must read 0, so only such plans pay for zero-filled outputs.
+  const contents = everyRowWritten(plan) ? 'empty' : 'zeros';
+  const outputs = outputLengths.map((n) => (n === null ? null : allocateShared(q.dtype, n, contents)));
   const done = runPoolJob(units, threading, copies, (seq) => {
     const message: AttentionJobMessage = {
       job,
