@@ -17,10 +17,9 @@ import {
   isSharedStorage,
   type NDArray,
   Rng,
-  recycleStorage,
   uniform,
 } from '../src/index';
-import { oneThreadOf } from './thread-backends';
+import { attentionValues, oneThreadOf, stockPoolWithNaN } from './thread-backends';
 
 const C = 64;
 const oneThread = oneThreadOf('wasm');
@@ -48,12 +47,7 @@ describe('pool outputs', () => {
           const want = outputs(oneThread, x, y);
           for (const t of want) expect(isSharedStorage(t.data)).toBe(false);
           clearStoragePool();
-          if (stocked) {
-            for (let i = 0; i < 6; i++) {
-              const dirty = new Float32Array(new SharedArrayBuffer(4 * rows * C)).fill(Number.NaN);
-              recycleStorage(dirty);
-            }
-          }
+          if (stocked) stockPoolWithNaN([rows * C], 6);
           const got = outputs(pooled, x, y);
           for (const t of got) expect(isSharedStorage(t.data)).toBe(rows * C >= SHARED_OUTPUT_MIN);
           expect(got.map((t) => Array.from(t.values()))).toEqual(want.map((t) => Array.from(t.values())));
@@ -95,23 +89,11 @@ describe('attention pool outputs', () => {
                 .map((x) => (x < 0.2 ? 0 : 1)),
               [T, S],
             );
-            const run = (be: Backend) => {
-              const args = { q, k, v, kvHead, scale: 0.3, mask };
-              const f = be.attention(args, true);
-              const g = be.attentionBackward(args, f, dOut);
-              return [f.out, f.lse, f.weights, g.dq, g.dk, g.dv].map((x) =>
-                x ? Array.from(x.values()) : null,
-              );
-            };
-            const want = run(one);
+            const args = { q, k, v, kvHead, scale: 0.3, mask };
+            const want = attentionValues(one, args, true, dOut);
             clearStoragePool();
-            for (const n of [B * Hq * T * D, B * Hq * T, B * Hq * T * S, B * Hkv * S * D]) {
-              for (let i = 0; i < 3; i++) {
-                const dirty = new Float32Array(new SharedArrayBuffer(4 * n)).fill(Number.NaN);
-                recycleStorage(dirty);
-              }
-            }
-            expect(run(pool)).toEqual(want);
+            stockPoolWithNaN([B * Hq * T * D, B * Hq * T, B * Hq * T * S, B * Hkv * S * D], 3);
+            expect(attentionValues(pool, args, true, dOut)).toEqual(want);
           },
         ),
         // The first run always has an empty KV head (rows nobody writes), whatever the seed draws.

@@ -9,9 +9,9 @@ import { planMatmul } from '../src/cpu/matmul';
 import { matmulUnits } from '../src/cpu/matmul-job';
 import { type MatmulPlan, runUnits, tileForThreads, unitCount } from '../src/cpu/matmul-plan';
 import { failedUnits, takeUnitsOf, waitForUnits } from '../src/cpu/unit-counters';
-import { type Backend, fromArray, type KernelTier, Rng, uniform } from '../src/index';
+import { fromArray, type KernelTier, Rng, uniform } from '../src/index';
 import { matmulLayout, matmulOperands } from './matmul-operands';
-import { oneThreadOf, workersOnlyOf } from './thread-backends';
+import { attentionValues, oneThreadOf, workersOnlyOf } from './thread-backends';
 
 /** Matmul / Linear thread properties, for each kernel tier (each tier is bit-identical with itself). */
 function describeMatmulThreads(kernels: KernelTier): void {
@@ -149,16 +149,9 @@ describe('matmul threads', () => {
               .map((x) => (x < 0.2 ? 0 : 1));
             const m = fromArray(mask, [T, S]);
             const dOut = uniform([B, Hq, T, D], -1, 1, rng);
-            const run = (be: Backend) => {
-              const args = { q, k, v, kvHead, scale: 0.3, mask: m };
-              const f = be.attention(args, keep);
-              const g = be.attentionBackward(args, f, dOut);
-              return [f.out, f.lse, f.weights, g.dq, g.dk, g.dv].map((x) =>
-                x ? Array.from(x.values()) : null,
-              );
-            };
-            const want = run(one);
-            for (const be of pool) expect(run(be)).toEqual(want);
+            const args = { q, k, v, kvHead, scale: 0.3, mask: m };
+            const want = attentionValues(one, args, keep, dOut);
+            for (const be of pool) expect(attentionValues(be, args, keep, dOut)).toEqual(want);
           },
         ),
         { numRuns: 25 },

@@ -1,5 +1,12 @@
 /** CPU backends for the pool tests: one thread, and pools whose workers compute every unit, per kernel tier. */
-import { createCpuBackend, type KernelTier } from '../src/index';
+import {
+  type AttentionArgs,
+  type Backend,
+  createCpuBackend,
+  type KernelTier,
+  type NDArray,
+  recycleStorage,
+} from '../src/index';
 
 /** The plain one-thread backend every pooled result is compared with. */
 export const oneThreadOf = (kernels: KernelTier) =>
@@ -12,3 +19,17 @@ export const workersOnlyOf = (kernels: KernelTier) => (threads: number) =>
 /** The scalar tier's backends (the tests written before the WebAssembly tier). */
 export const oneThread = oneThreadOf('js');
 export const workersOnly = workersOnlyOf('js');
+
+/** Every output of a fused attention forward and its backward on `be`, as plain arrays (null where absent). */
+export function attentionValues(be: Backend, args: AttentionArgs, keepWeights: boolean, dOut: NDArray) {
+  const f = be.attention(args, keepWeights);
+  const g = be.attentionBackward(args, f, dOut);
+  return [f.out, f.lse, f.weights, g.dq, g.dk, g.dv].map((x) => (x ? Array.from(x.values()) : null));
+}
+
+/** Stocks the storage pool with `copies` NaN-filled shared float32 arrays of each length (stale results). */
+export function stockPoolWithNaN(lengths: readonly number[], copies: number): void {
+  for (const n of lengths)
+    for (let i = 0; i < copies; i++)
+      recycleStorage(new Float32Array(new SharedArrayBuffer(4 * n)).fill(Number.NaN));
+}
