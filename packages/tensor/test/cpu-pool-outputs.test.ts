@@ -13,13 +13,12 @@ import {
   type Backend,
   clearStoragePool,
   createCpuBackend,
-  fromArray,
   isSharedStorage,
   type NDArray,
   Rng,
   uniform,
 } from '../src/index';
-import { attentionValues, oneThreadOf, stockPoolWithNaN } from './thread-backends';
+import { attentionValues, oneThreadOf, randomMask, stockPoolWithNaN } from './thread-backends';
 
 const C = 64;
 const oneThread = oneThreadOf('wasm');
@@ -83,12 +82,7 @@ describe('attention pool outputs', () => {
             const k = uniform([B, Hkv, S, D], -2, 2, rng);
             const v = uniform([B, Hkv, S, D], -2, 2, rng);
             const dOut = uniform([B, Hq, T, D], -1, 1, rng);
-            const mask = fromArray(
-              uniform([T, S], 0, 1, rng)
-                .values()
-                .map((x) => (x < 0.2 ? 0 : 1)),
-              [T, S],
-            );
+            const mask = randomMask(T, S, rng);
             const args = { q, k, v, kvHead, scale: 0.3, mask };
             const want = attentionValues(one, args, true, dOut);
             clearStoragePool();

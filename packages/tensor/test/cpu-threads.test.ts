@@ -9,9 +9,9 @@ import { planMatmul } from '../src/cpu/matmul';
 import { matmulUnits } from '../src/cpu/matmul-job';
 import { type MatmulPlan, runUnits, tileForThreads, unitCount } from '../src/cpu/matmul-plan';
 import { failedUnits, takeUnitsOf, waitForUnits } from '../src/cpu/unit-counters';
-import { fromArray, type KernelTier, Rng, uniform } from '../src/index';
+import { type KernelTier, Rng, uniform } from '../src/index';
 import { matmulLayout, matmulOperands } from './matmul-operands';
-import { attentionValues, oneThreadOf, workersOnlyOf } from './thread-backends';
+import { attentionValues, oneThreadOf, randomMask, workersOnlyOf } from './thread-backends';
 
 /** Matmul / Linear thread properties, for each kernel tier (each tier is bit-identical with itself). */
 function describeMatmulThreads(kernels: KernelTier): void {
@@ -144,12 +144,9 @@ describe('matmul threads', () => {
             const k = uniform([B, S, Hkv, D], -2, 2, rng).transpose(1, 2); // a non-contiguous view
             const v = uniform([B, Hkv, S, D], -2, 2, rng);
             const kvHead = Int32Array.from({ length: Hq }, (_, h) => Math.floor(h / group));
-            const mask = uniform([T, S], 0, 1, rng)
-              .values()
-              .map((x) => (x < 0.2 ? 0 : 1));
-            const m = fromArray(mask, [T, S]);
+            const mask = randomMask(T, S, rng);
             const dOut = uniform([B, Hq, T, D], -1, 1, rng);
-            const args = { q, k, v, kvHead, scale: 0.3, mask: m };
+            const args = { q, k, v, kvHead, scale: 0.3, mask };
             const want = attentionValues(one, args, keep, dOut);
             for (const be of pool) expect(attentionValues(be, args, keep, dOut)).toEqual(want);
           },

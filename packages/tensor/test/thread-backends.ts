@@ -3,9 +3,12 @@ import {
   type AttentionArgs,
   type Backend,
   createCpuBackend,
+  fromArray,
   type KernelTier,
   type NDArray,
+  type Rng,
   recycleStorage,
+  uniform,
 } from '../src/index';
 
 /** The plain one-thread backend every pooled result is compared with. */
@@ -25,6 +28,14 @@ export function attentionValues(be: Backend, args: AttentionArgs, keepWeights: b
   const f = be.attention(args, keepWeights);
   const g = be.attentionBackward(args, f, dOut);
   return [f.out, f.lse, f.weights, g.dq, g.dk, g.dv].map((x) => (x ? Array.from(x.values()) : null));
+}
+
+/** A (T, S) attention mask of 0 / 1 with about a fifth of the positions blocked (0), drawn from `rng`. */
+export function randomMask(T: number, S: number, rng: Rng): NDArray {
+  const allowed = uniform([T, S], 0, 1, rng)
+    .values()
+    .map((x) => (x < 0.2 ? 0 : 1));
+  return fromArray(allowed, [T, S]);
 }
 
 /** Stocks the storage pool with `copies` NaN-filled shared float32 arrays of each length (stale results). */
