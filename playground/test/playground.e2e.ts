@@ -23,6 +23,13 @@ let server: PreviewServer;
 let browser: Browser;
 let page: Page;
 const consoleProblems: string[] = [];
+/**
+ * Fine-tuning of each variant: 2,560 images at batch 32 for 2 epochs, 160 steps, so KDGQA runs for seconds
+ * after its heatmap's first draw and the Pause click lands while it trains (40 steps on the WebAssembly
+ * tier took under a second: a CI run saw 'done' before 'paused').
+ */
+const FINE_TUNING = { epochs: 2, images: 2560, batch: 32 };
+const STEPS = (FINE_TUNING.epochs * FINE_TUNING.images) / FINE_TUNING.batch;
 
 beforeAll(async () => {
   const site = await serveBuiltSite(join(work, 'site'));
@@ -96,13 +103,10 @@ describe('playground', () => {
     await tabTo('variant-dgqa-diff');
     await page.keyboard.press('Space');
     await typeNumber('pretrain-epochs', 3);
-    await typeNumber('epochs', 2);
-    // 2,560 images at batch 32: 80 steps an epoch, so KDGQA's 160 steps leave seconds between the heatmap's
-    // first draw and the end of the run for the Pause click to land (the WebAssembly tier made 40 steps too
-    // short a window: a CI run saw 'done' before 'paused').
-    await typeNumber('train-images', 2560);
+    await typeNumber('epochs', FINE_TUNING.epochs);
+    await typeNumber('train-images', FINE_TUNING.images);
     await typeNumber('test-images', 200);
-    await typeNumber('batch-size', 32);
+    await typeNumber('batch-size', FINE_TUNING.batch);
     await tabTo('train');
     await page.keyboard.press('Enter');
     await expect
@@ -118,12 +122,12 @@ describe('playground', () => {
     const pausedAt = Number(await lastStep.textContent());
     await page.waitForTimeout(1500);
     expect(Number(await lastStep.textContent())).toBe(pausedAt);
-    expect(pausedAt).toBeLessThan(160);
+    expect(pausedAt).toBeLessThan(STEPS);
     await page.getByRole('button', { name: 'Resume' }).click();
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 240_000 }).toBe('done');
-    // The heatmap kept updating to the last of the 2 x 80 steps (charts redraw on the next animation frame).
-    await expect.poll(() => lastStep.textContent()).toBe('160');
-    await expect.poll(() => page.locator('#keynorms-kdgqa-1 rect').count()).toBeGreaterThan(160);
+    // The heatmap kept updating to the last step (charts redraw on the next animation frame).
+    await expect.poll(() => lastStep.textContent()).toBe(String(STEPS));
+    await expect.poll(() => page.locator('#keynorms-kdgqa-1 rect').count()).toBeGreaterThan(STEPS);
     // Curves: one line per run (pretrain, gqa, kdgqa) in both charts; both variants in the comparison.
     await expect.poll(() => page.locator('#loss-chart path').count()).toBe(3);
     await expect.poll(() => page.locator('#accuracy-chart path').count()).toBe(3);
@@ -144,7 +148,7 @@ describe('playground', () => {
     expect(results.runs.map((r) => r.variant)).toEqual(['gqa', 'kdgqa']);
     for (const run of results.runs) {
       const steps = run.steps ?? [];
-      expect(steps).toHaveLength(160);
+      expect(steps).toHaveLength(STEPS);
       const mean = (xs: typeof steps) => xs.reduce((s, x) => s + x.trainLoss, 0) / xs.length;
       expect(mean(steps.slice(-10))).toBeLessThan(mean(steps.slice(0, 10)));
       expect(run.kvHeadsPerLayer).toEqual([2, 2]);
